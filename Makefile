@@ -1,0 +1,46 @@
+# The README's two commands live here: `make run` and `make test`.
+# Each one creates the virtual environment it needs on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+
+.PHONY: run test test-fast lint bench build-pack clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian/Ubuntu: apt-get install python3-venv"; exit 1; }
+
+# Re-install whenever pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Every test: unit, AppTest and real-browser (Playwright + Chromium).
+test: $(STAMP)
+	@. scripts/ensure_chromium.sh && $(BIN)/python -m pytest
+
+# Everything but the browser tests, for a quick loop while editing.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	@. scripts/ensure_chromium.sh && $(BIN)/python bench/first_map.py
+
+# Rebuild the shipped data pack from its sources (needs the optional `build` extra).
+build-pack: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,build]"
+	$(BIN)/python -m geodata.pack.build_districts
+	$(BIN)/python -m geodata.pack.build_places
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

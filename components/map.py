@@ -1,0 +1,272 @@
+"""The atlas map: ``build_*`` return folium objects (pure), ``render_map`` shows one.
+
+Habits (see conventions): the base map is built from the data alone, so it does not
+change when the user clicks; what changes with a click (the highlight) travels as a
+separate feature group through ``st_folium(feature_group_to_add=...)``, so a click
+never rebuilds or flickers the map.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+from components.assets import use_local_assets
+from geodata.schema import FOCUS_DISTRICTS
+
+HANGZHOU_CENTER = (30.25, 119.75)
+MAP_BACKGROUND = "#eef2f5"
+
+#: Basemaps offered now; more (and the offline basemap) come with the basemap work.
+BASEMAPS = {
+    "osm": "OpenStreetMap",
+    "none": "无底图（离线可用）",
+}
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    key: str
+    label_zh: str
+    color: str
+    radius: int = 7
+
+
+STYLES = {
+    "districts": LayerStyle("districts", "区县", "#7f8c8d"),
+    "focus": LayerStyle("focus", "重点区（西湖、滨江、钱塘）", "#c0392b"),
+    "areas": LayerStyle("areas", "平台与园区", "#1f618d", 9),
+    "parcels": LayerStyle("parcels", "2026 年产业用地（供地地块）", "#d35400", 8),
+    "projects": LayerStyle("projects", "签约 / 开工项目", "#7d3c98", 6),
+    "innovation": LayerStyle("innovation", "高校与科研机构", "#138d75", 5),
+}
+
+KIND_ZH = {
+    "district": "区县",
+    "platform": "平台",
+    "park": "园区",
+    "supply_site": "供地地块",
+    "project": "项目",
+    "university": "高校",
+    "institute": "科研机构",
+    "lab": "实验室",
+}
+QUALITY_ZH = {"indicative": "示意位置", "boundary": "行政边界", "surveyed": "测绘边界"}
+
+
+def tooltip_html(props: dict) -> str:
+    """Tooltip HTML for a feature; every text from the data is escaped.
+
+    Examples
+    --------
+    >>> tooltip_html({"name_zh": "<img src=x onerror=alert(1)>", "kind": "park"})
+    '<b>&lt;img src=x onerror=alert(1)&gt;</b><br>园区'
+    """
+    name = html.escape(str(props.get("name_zh", "")))
+    parts = [f"<b>{name}</b>"]
+    kind = props.get("kind")
+    extra = KIND_ZH.get(kind, "") if kind else ""
+    if props.get("geometry_quality") == "indicative":
+        extra = f"{extra} · 示意位置" if extra else "示意位置"
+    if extra:
+        parts.append(html.escape(extra))
+    return "<br>".join(parts)
+
+
+def _with_tooltips(gdf: gpd.GeoDataFrame, layer: str) -> dict:
+    """GeoJSON dict of a layer with a pre-escaped ``_tip`` and a ``_layer`` property."""
+    gdf = gdf.copy()
+    if "kind" not in gdf.columns:
+        gdf["kind"] = "district" if layer in ("districts", "context") else layer
+    gdf["_tip"] = [tooltip_html(r) for r in gdf.drop(columns="geometry").to_dict("records")]
+    gdf["_layer"] = layer
+    return json.loads(gdf.to_json(drop_id=True))
+
+
+def _class_js(layer: str) -> JsCode:
+    # className must be set before the path is created; onEachFeature runs before that.
+    return JsCode(f"function(feature, layer) {{ layer.options.className = 'atlas-{layer}'; }}")
+
+
+def _point_style(style: LayerStyle, quality: str) -> dict:
+    dashed = quality == "indicative"
+    return {
+        "color": style.color,
+        "weight": 2,
+        "fillColor": style.color,
+        "fillOpacity": 0.35 if dashed else 0.7,
+        "radius": style.radius,
+        "dashArray": "3 3" if dashed else None,
+    }
+
+
+def _district_style(feature: dict) -> dict:
+    focus = feature["properties"]["name_zh"] in FOCUS_DISTRICTS
+    s = STYLES["focus" if focus else "districts"]
+    return {
+        "color": s.color,
+        "weight": 2.5 if focus else 1,
+        "fillColor": s.color,
+        "fillOpacity": 0.10 if focus else 0.04,
+    }
+
+
+def _feature_style(style: LayerStyle):
+    def fn(feature: dict) -> dict:
+        props = feature["properties"]
+        if feature["geometry"]["type"] in ("Point", "MultiPoint"):
+            return _point_style(style, props.get("geometry_quality", ""))
+        return {
+            "color": style.color,
+            "weight": 2,
+            "fillColor": style.color,
+            "fillOpacity": 0.08,
+            "dashArray": "6 4" if props.get("geometry_quality") == "indicative" else None,
+        }
+
+    return fn
+
+
+def _geojson_layer(gdf: gpd.GeoDataFrame, layer: str, name: str, style_fn, show: bool = True) -> folium.GeoJson:
+    data = _with_tooltips(gdf, layer)
+    return folium.GeoJson(
+        data,
+        name=name,
+        style_function=style_fn,
+        highlight_function=lambda f: {"weight": 4, "fillOpacity": 0.25},
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        marker=folium.CircleMarker(),
+        on_each_feature=_class_js(layer),
+        show=show,
+    )
+
+
+class Legend(MacroElement):
+    """A static legend as a Leaflet control (part of the map script, so it survives reruns)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: 'bottomright'});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create('div', 'atlas-legend');
+                div.innerHTML = {{ this.html_json }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html_json = json.dumps(html_text)
+
+
+def legend_html() -> str:
+    """The legend: one row per layer, and what a dashed outline means."""
+    rows = []
+    for key in ("focus", "districts", "areas", "parcels", "projects", "innovation"):
+        s = STYLES[key]
+        swatch = (
+            f'<span style="display:inline-block;width:12px;height:12px;border:2px solid {s.color};'
+            f'background:{s.color}33;border-radius:{"50%" if key not in ("focus", "districts") else "2px"};'
+            'margin-right:6px;vertical-align:middle"></span>'
+        )
+        rows.append(f"<div>{swatch}{html.escape(s.label_zh)}</div>")
+    rows.append(
+        '<div style="margin-top:4px"><span style="display:inline-block;width:12px;height:12px;'
+        'border:2px dashed #555;border-radius:50%;margin-right:6px;vertical-align:middle"></span>'
+        "虚线 = 示意位置：据来源文字描述定位，非测绘边界</div>"
+    )
+    return '<div class="atlas-legend-title">图例</div>' + "".join(rows)
+
+
+LEGEND_CSS = f"""
+<style>
+.leaflet-container {{ background: {MAP_BACKGROUND}; }}
+.atlas-legend {{ background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px;
+  font: 13px/1.5 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; color:#222;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px; }}
+.atlas-legend-title {{ font-weight: 600; margin-bottom: 2px; }}
+</style>
+"""
+
+
+def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm") -> folium.Map:
+    """The overview map: districts, zones and parks, supply sites, projects, innovation sources.
+
+    ``layers`` maps layer names (``schema.LAYERS``) to WGS-84 GeoDataFrames. Only Leaflet
+    from ``/app/static`` is loaded; the map is the same for every click.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}")
+    m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
+    use_local_assets(m)
+    m.get_root().header.add_child(folium.Element(LEGEND_CSS))
+    if basemap == "osm":
+        folium.TileLayer(
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            attr=OSM_ATTRIBUTION,
+            name=BASEMAPS["osm"],
+            max_zoom=19,
+        ).add_to(m)
+
+    if "context" in layers:
+        city = layers["context"][layers["context"]["adcode"] == "330100"]
+        folium.GeoJson(
+            json.loads(city.to_json(drop_id=True)),
+            name="杭州市界",
+            style_function=lambda f: {"color": "#34495e", "weight": 2, "fill": False},
+            interactive=False,
+            control=False,
+        ).add_to(m)
+
+    _geojson_layer(layers["districts"], "districts", "区县", _district_style).add_to(m)
+    for key in ("areas", "parcels", "projects", "innovation"):
+        if key in layers and len(layers[key]):
+            _geojson_layer(layers[key], key, STYLES[key].label_zh, _feature_style(STYLES[key])).add_to(m)
+
+    Legend(legend_html()).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    b = layers["districts"].total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    return m
+
+
+def build_highlight(feature_gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """The changing part of the map: an outline around the selected area."""
+    fg = folium.FeatureGroup(name="选中")
+    if len(feature_gdf):
+        folium.GeoJson(
+            json.loads(feature_gdf[["geometry"]].to_json(drop_id=True)),
+            style_function=lambda f: {"color": "#f1c40f", "weight": 5, "fill": False},
+            interactive=False,
+            on_each_feature=_class_js("highlight"),
+        ).add_to(fg)
+    return fg
+
+
+def render_map(m: folium.Map, highlight: folium.FeatureGroup | None, key: str, height: int = 620) -> dict:
+    """Show a map in Streamlit; return what the user clicked (streamlit-folium's dict)."""
+    from streamlit_folium import st_folium
+
+    return st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=highlight,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+    )

@@ -1,0 +1,28 @@
+"""Session-state keys, in one place, with typed accessors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geodata.selection import Clicked
+
+BASEMAP = "basemap"
+OVERVIEW_MAP = "overview_map"
+OVERVIEW_DISTRICT = "overview_district"
+OVERVIEW_FEATURE = "overview_feature"  # Clicked | None: a zone, park, site, project or institute
+OVERVIEW_LAST_CLICK = "overview_last_click"
+
+DEFAULT_DISTRICT = "西湖区"
+
+
+def init() -> None:
+    """Set every key the app uses to its default, once per session."""
+    st.session_state.setdefault(BASEMAP, "osm")
+    st.session_state.setdefault(OVERVIEW_DISTRICT, DEFAULT_DISTRICT)
+    st.session_state.setdefault(OVERVIEW_FEATURE, None)
+    st.session_state.setdefault(OVERVIEW_LAST_CLICK, None)
+
+
+def selected_feature() -> Clicked | None:
+    value = st.session_state.get(OVERVIEW_FEATURE)
+    return value if isinstance(value, Clicked) else None

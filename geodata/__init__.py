@@ -1,0 +1,1 @@
+"""Data layer of the Hangzhou land & industry atlas (importable without Streamlit)."""

