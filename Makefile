@@ -16,7 +16,7 @@ $(BIN)/python:
 # Re-install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,build]"
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -38,7 +38,6 @@ bench: $(STAMP)
 
 # Rebuild the shipped data pack from its sources (needs the optional `build` extra).
 build-pack: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test,build]"
 	$(BIN)/python -m geodata.pack.build_districts
 	$(BIN)/python -m geodata.pack.build_places
 

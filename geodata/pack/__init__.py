@@ -1,0 +1,1 @@
+"""The shipped data pack and the scripts that build it."""
