@@ -10,8 +10,8 @@ state.init()
 
 pages = st.navigation(
     [
-        st.Page("pages/overview.py", title="总览", icon="🗺️", default=True),
-        st.Page("pages/sources.py", title="数据与来源", icon="📚"),
+        st.Page("app_pages/overview.py", title="总览", icon=":material/map:", default=True),
+        st.Page("app_pages/sources.py", title="数据与来源", icon=":material/menu_book:"),
     ]
 )
 

@@ -11,6 +11,7 @@ from geodata.selection import Clicked, new_click
 
 layers = cached.all_layers()
 indicators = cached.table("indicators")
+source_titles = dict(zip(*(cached.table("sources")[c] for c in ("file", "title_zh")), strict=True))
 districts = layers["districts"]
 district_names = list(FOCUS_DISTRICTS) + [n for n in districts["name_zh"] if n not in FOCUS_DISTRICTS]
 
@@ -37,7 +38,9 @@ if feature is not None:
 district = st.session_state[state.OVERVIEW_DISTRICT]
 
 st.title("杭州产业用地与产业集群总览")
-st.caption("2026 年产业用地、科技城与园区、签约项目和创新资源。点击地图上的区县或图标，右侧显示对应的关键数字与来源。")
+st.caption(
+    "2026 年产业用地、科技城与园区、签约项目和创新资源。点击地图上的区县或图标，右侧显示对应的关键数字与来源。"
+)
 
 col_map, col_side = st.columns([3, 2], gap="medium")
 with col_map:
@@ -64,13 +67,13 @@ with col_side:
         area_figs = key_figures(indicators, str(props.get("name_zh", "")))
         if area_figs:
             st.markdown(f"**{props['name_zh']} 关键数字**")
-            cards.render_figures(area_figs)
+            cards.render_figures(area_figs, source_titles)
         st.divider()
 
     st.subheader(f"{district} 关键数字")
     figs = key_figures(indicators, district)
     if figs:
-        cards.render_figures(figs)
+        cards.render_figures(figs, source_titles)
         more = figure_count(indicators, district) - len(figs)
         if more > 0:
             st.caption(f"来源文件中另有 {more} 个关于{district}的数字，见“数据与来源”页。")

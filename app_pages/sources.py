@@ -6,8 +6,13 @@ from geodata import cached
 from geodata.schema import INDICATOR_CATEGORIES
 
 CATEGORY_ZH = {
-    "output": "产出", "investment": "投资", "funds": "基金", "innovation": "创新",
-    "land": "用地与空间", "policy": "政策", "other": "其他",
+    "output": "产出",
+    "investment": "投资",
+    "funds": "基金",
+    "innovation": "创新",
+    "land": "用地与空间",
+    "policy": "政策",
+    "other": "其他",
 }
 
 st.title("数据与来源")
@@ -19,10 +24,16 @@ st.markdown(
 sources = cached.table("sources")
 st.subheader("来源文件")
 st.dataframe(
-    sources.rename(columns={
-        "file": "文件", "title_zh": "标题", "kind": "类型", "script": "字形",
-        "published": "时间", "published_basis": "时间依据",
-    })[["文件", "标题", "类型", "字形", "时间", "时间依据"]],
+    sources.rename(
+        columns={
+            "file": "文件",
+            "title_zh": "标题",
+            "kind": "类型",
+            "script": "字形",
+            "published": "时间",
+            "published_basis": "时间依据",
+        }
+    )[["文件", "标题", "类型", "字形", "时间", "时间依据"]],
     hide_index=True,
     use_container_width=True,
 )
@@ -31,9 +42,7 @@ indicators = cached.table("indicators")
 st.subheader(f"全部数字（{len(indicators)} 条）")
 c1, c2 = st.columns(2)
 areas = c1.multiselect("地区", sorted(indicators["area"].unique()), key="sources_area")
-cats = c2.multiselect(
-    "类别", list(INDICATOR_CATEGORIES), format_func=CATEGORY_ZH.get, key="sources_category"
-)
+cats = c2.multiselect("类别", list(INDICATOR_CATEGORIES), format_func=CATEGORY_ZH.get, key="sources_category")
 shown = indicators
 if areas:
     shown = shown[shown["area"].isin(areas)]
@@ -42,8 +51,15 @@ if cats:
 st.dataframe(
     shown[["area", "subject", "indicator", "period", "qualifier", "value", "unit", "source", "quote"]].rename(
         columns={
-            "area": "地区", "subject": "对象", "indicator": "指标", "period": "时间", "qualifier": "限定",
-            "value": "数值", "unit": "单位", "source": "来源", "quote": "原文",
+            "area": "地区",
+            "subject": "对象",
+            "indicator": "指标",
+            "period": "时间",
+            "qualifier": "限定",
+            "value": "数值",
+            "unit": "单位",
+            "source": "来源",
+            "quote": "原文",
         }
     ),
     hide_index=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import streamlit as st
@@ -23,7 +24,12 @@ KIND_ZH = {
     "institute": "科研机构",
     "lab": "实验室",
 }
-PROJECT_STATUS_ZH = {"signed": "已签约", "started": "已开工", "under_construction": "在建", "operating": "已投产"}
+PROJECT_STATUS_ZH = {
+    "signed": "已签约",
+    "started": "已开工",
+    "under_construction": "在建",
+    "operating": "已投产",
+}
 
 
 def _present(value) -> bool:
@@ -74,32 +80,86 @@ def build_feature_facts(props: dict) -> list[tuple[str, str]]:
     if kind == "project":
         if _present(props.get("investment_value")):
             q = props.get("investment_qualifier") or ""
-            rows.append(("投资额", f"{q}{format_number(float(props['investment_value']))} {props.get('investment_unit', '')}".strip()))
+            rows.append(
+                (
+                    "投资额",
+                    f"{q}{format_number(float(props['investment_value']))} {props.get('investment_unit', '')}".strip(),
+                )
+            )
         if _present(props.get("project_status")):
-            rows.append(("进展", PROJECT_STATUS_ZH.get(props["project_status"], str(props["project_status"]))))
+            rows.append(
+                ("进展", PROJECT_STATUS_ZH.get(props["project_status"], str(props["project_status"])))
+            )
     if _present(props.get("published_area_km2")):
         rows.append(("规划面积", f"{format_number(float(props['published_area_km2']))} 平方公里"))
-    rows.append(("几何质量", QUALITY_ZH.get(props.get("geometry_quality", ""), _or_unknown(props.get("geometry_quality")))))
+    rows.append(
+        (
+            "几何质量",
+            QUALITY_ZH.get(props.get("geometry_quality", ""), _or_unknown(props.get("geometry_quality"))),
+        )
+    )
     if _present(props.get("location_basis")):
         rows.append(("定位依据", str(props["location_basis"])))
     return rows
 
 
-def render_figures(figures: list[Figure]) -> None:
-    """Key figures as metric cards, two per row; the quote and source on hover and below."""
-    for i in range(0, len(figures), 2):
-        cols = st.columns(2)
-        for col, fig in zip(cols, figures[i : i + 2], strict=False):
-            period = fig.period + ("（推断）" if fig.period_inferred else "")
-            col.metric(
-                label=f"{fig.label}｜{period}",
-                value=fig.display,
-                help=f"「{fig.quote}」 —— 来源：{fig.source}",
-                border=True,
-            )
-    if figures:
-        sources = sorted({f.source for f in figures})
-        st.caption("来源：" + "；".join(sources) + "。悬停 ⓘ 查看原文句子。")
+CARDS_CSS = """
+<style>
+.atlas-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; margin: 4px 0 8px; }
+.atlas-card { border: 1px solid rgba(49,51,63,.2); border-radius: 8px; padding: 10px 12px; background: #fff; }
+.atlas-card-subject { font-size: .78rem; color: #6b6f76; line-height: 1.3; }
+.atlas-card-label { font-size: .9rem; color: #31333f; line-height: 1.35; }
+.atlas-card-value { font-size: 1.55rem; font-weight: 600; color: #1b1d23; margin: 4px 0 2px; line-height: 1.2; }
+.atlas-card-meta { font-size: .75rem; color: #6b6f76; }
+.atlas-card-meta sup { font-size: .7rem; }
+</style>
+"""
+
+
+def build_figure_cards_html(figures: list[Figure]) -> str:
+    """Key figures as HTML cards: label, value with the source's qualifier, period, source mark.
+
+    Every text comes from the data and is escaped; the quote is the card's hover text.
+
+    Examples
+    --------
+    >>> f = Figure(id="x", area="西湖区", label="产值<script>", display="69.5 亿元", period="2025",
+    ...            period_inferred=False, source="000.txt", quote='他说"好"', subject="")
+    >>> out = build_figure_cards_html([f])
+    >>> "产值&lt;script&gt;" in out and "<script>" not in out.replace("<style>", "")
+    True
+    >>> 'title="「他说&quot;好&quot;」' in out
+    True
+    """
+    marks = {src: i + 1 for i, src in enumerate(sorted({f.source for f in figures}))}
+    cards = []
+    for f in figures:
+        period = html.escape(f.period) if f.period else "时间未注明"
+        period += "（推断）" if f.period_inferred else ""
+        subject = f'<div class="atlas-card-subject">{html.escape(f.subject)}</div>' if f.subject else ""
+        label = f.label.split("：", 1)[1] if f.subject and "：" in f.label else f.label
+        cards.append(
+            f'<div class="atlas-card" data-figure-id="{html.escape(f.id, quote=True)}" '
+            f'title="{html.escape("「" + f.quote + "」 —— " + f.source, quote=True)}">'
+            f"{subject}"
+            f'<div class="atlas-card-label">{html.escape(label)}</div>'
+            f'<div class="atlas-card-value">{html.escape(f.display)}</div>'
+            f'<div class="atlas-card-meta">{period} · 来源<sup>[{marks[f.source]}]</sup></div>'
+            "</div>"
+        )
+    return CARDS_CSS + '<div class="atlas-cards">' + "".join(cards) + "</div>"
+
+
+def render_figures(figures: list[Figure], source_titles: dict[str, str]) -> None:
+    """Figure cards, then numbered sources and, on demand, every quoted sentence."""
+    if not figures:
+        return
+    st.markdown(build_figure_cards_html(figures), unsafe_allow_html=True)
+    sources = sorted({f.source for f in figures})
+    st.caption("　".join(f"[{i + 1}] {src}《{source_titles.get(src, '')}》" for i, src in enumerate(sources)))
+    with st.expander("原文句子"):
+        for f in figures:
+            st.markdown(f"- **{_escape_md(f.display)}** 「{_escape_md(f.quote)}」（{_escape_md(f.source)}）")
 
 
 def render_feature_card(name: str, props: dict) -> None:
@@ -109,7 +169,10 @@ def render_feature_card(name: str, props: dict) -> None:
     if _present(props.get("description_zh")):
         st.markdown(f"> {_escape_md(str(props['description_zh']))}")
     if _present(props.get("source")):
-        st.caption(f"来源：{props['source']}" + (f"　原文：「{props['quote']}」" if _present(props.get("quote")) else ""))
+        st.caption(
+            f"来源：{props['source']}"
+            + (f"　原文：「{props['quote']}」" if _present(props.get("quote")) else "")
+        )
 
 
 def _escape_md(text: str) -> str:

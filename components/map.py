@@ -81,11 +81,20 @@ def tooltip_html(props: dict) -> str:
     return "<br>".join(parts)
 
 
+#: The only properties sent to the browser: what styling, tooltips and clicks need.
+BROWSER_PROPERTIES = ("id", "name_zh", "kind", "district", "geometry_quality")
+
+
 def _with_tooltips(gdf: gpd.GeoDataFrame, layer: str) -> dict:
-    """GeoJSON dict of a layer with a pre-escaped ``_tip`` and a ``_layer`` property."""
+    """GeoJSON dict of a layer with a pre-escaped ``_tip`` and a ``_layer`` property.
+
+    Only ``BROWSER_PROPERTIES`` travel: descriptions, quotes and source URLs stay on the
+    server (they are shown on the card), which keeps the map small.
+    """
     gdf = gdf.copy()
     if "kind" not in gdf.columns:
         gdf["kind"] = "district" if layer in ("districts", "context") else layer
+    gdf = gdf[[c for c in BROWSER_PROPERTIES if c in gdf.columns] + ["geometry"]]
     gdf["_tip"] = [tooltip_html(r) for r in gdf.drop(columns="geometry").to_dict("records")]
     gdf["_layer"] = layer
     return json.loads(gdf.to_json(drop_id=True))
@@ -135,7 +144,9 @@ def _feature_style(style: LayerStyle):
     return fn
 
 
-def _geojson_layer(gdf: gpd.GeoDataFrame, layer: str, name: str, style_fn, show: bool = True) -> folium.GeoJson:
+def _geojson_layer(
+    gdf: gpd.GeoDataFrame, layer: str, name: str, style_fn, show: bool = True
+) -> folium.GeoJson:
     data = _with_tooltips(gdf, layer)
     return folium.GeoJson(
         data,
@@ -181,7 +192,7 @@ def legend_html() -> str:
         s = STYLES[key]
         swatch = (
             f'<span style="display:inline-block;width:12px;height:12px;border:2px solid {s.color};'
-            f'background:{s.color}33;border-radius:{"50%" if key not in ("focus", "districts") else "2px"};'
+            f"background:{s.color}33;border-radius:{'50%' if key not in ('focus', 'districts') else '2px'};"
             'margin-right:6px;vertical-align:middle"></span>'
         )
         rows.append(f"<div>{swatch}{html.escape(s.label_zh)}</div>")
@@ -196,6 +207,8 @@ def legend_html() -> str:
 LEGEND_CSS = f"""
 <style>
 .leaflet-container {{ background: {MAP_BACKGROUND}; }}
+/* a clicked SVG path keeps keyboard focus; its rectangular focus ring hides the highlight */
+.leaflet-container path.leaflet-interactive:focus {{ outline: none; }}
 .atlas-legend {{ background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px;
   font: 13px/1.5 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; color:#222;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px; }}
@@ -239,8 +252,11 @@ def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm"
             _geojson_layer(layers[key], key, STYLES[key].label_zh, _feature_style(STYLES[key])).add_to(m)
 
     Legend(legend_html()).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    b = layers["districts"].total_bounds
+    folium.LayerControl(collapsed=True).add_to(m)
+    # Open on the three focus districts, where every site, zone and project lies;
+    # the other districts stay in view around them as context.
+    d = layers["districts"]
+    b = d[d["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m
 

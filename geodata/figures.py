@@ -50,7 +50,9 @@ def format_number(value: float) -> str:
 
 
 def format_value(value: float, unit: str, qualifier: str = "") -> str:
-    """Value, unit and the source's own qualifier, e.g. ``超 3,700 亿元``.
+    """Value, unit and the source's own qualifiers, e.g. ``突破 3,700 亿元``.
+
+    Several qualifiers are separated by ``;`` in the table and all shown.
 
     Examples
     --------
@@ -62,21 +64,26 @@ def format_value(value: float, unit: str, qualifier: str = "") -> str:
     '8.6%'
     >>> format_value(1, "名次")
     '第 1 名'
+    >>> format_value(223.3, "亿元", "计划;约")
+    '计划 约 223.3 亿元'
+    >>> format_value(2000, "万元", "以上")
+    '2,000 万元以上'
     """
     num = format_number(value)
+    quals = [q for q in (qualifier or "").split(";") if q]
+    before = [q for q in quals if q not in _SUFFIX_QUALIFIERS]
+    after = [q for q in quals if q in _SUFFIX_QUALIFIERS]
     if unit == "名次":
         core = f"第 {num} 名"
     elif unit == "%":
         core = f"{num}%"
+    elif "余" in after:
+        core = f"{num} 余{unit}"
+        after.remove("余")
     else:
         core = f"{num} {unit}".strip()
-    if not qualifier:
-        return core
-    if qualifier in _SUFFIX_QUALIFIERS:
-        if unit in _UNIT_GLUE or unit == "":
-            return f"{core}{qualifier}"
-        return f"{num} {qualifier}{unit}"
-    return f"{qualifier} {core}"
+    core = core + "".join(after)
+    return " ".join([*before, core])
 
 
 def _figure(row: pd.Series) -> Figure:

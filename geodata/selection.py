@@ -43,7 +43,11 @@ def clicked_feature(out: dict | None) -> Clicked | None:
         return None
     spot = (out or {}).get("last_object_clicked")
     at = None
-    if isinstance(spot, dict) and isinstance(spot.get("lat"), int | float) and isinstance(spot.get("lng"), int | float):
+    if (
+        isinstance(spot, dict)
+        and isinstance(spot.get("lat"), int | float)
+        and isinstance(spot.get("lng"), int | float)
+    ):
         at = (float(spot["lat"]), float(spot["lng"]))
     return Clicked(layer, key, at)
 

@@ -68,19 +68,54 @@ KINDS = {
 PLACEMENTS = ("gazetteer", "gazetteer_low", "parent", "district")
 
 DISTRICTS_ZH = (
-    "上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "富阳区",
-    "临安区", "临平区", "钱塘区", "桐庐县", "淳安县", "建德市",
+    "上城区",
+    "拱墅区",
+    "西湖区",
+    "滨江区",
+    "萧山区",
+    "余杭区",
+    "富阳区",
+    "临安区",
+    "临平区",
+    "钱塘区",
+    "桐庐县",
+    "淳安县",
+    "建德市",
 )
 
 PLACES_COLUMNS = (
-    "id", "layer", "kind", "name_zh", "name_en", "district", "parent", "description_zh",
-    "source", "quote", "placement", "gazetteer_name", "published_area_km2", "extra",
+    "id",
+    "layer",
+    "kind",
+    "name_zh",
+    "name_en",
+    "district",
+    "parent",
+    "description_zh",
+    "source",
+    "quote",
+    "placement",
+    "gazetteer_name",
+    "published_area_km2",
+    "extra",
 )
 
 #: Properties every feature carries, in this order.
 COMMON_PROPS = (
-    "id", "layer", "kind", "name_zh", "name_en", "district", "parent", "description_zh",
-    "source", "quote", "geometry_quality", "location_basis", "placement", "gazetteer_name",
+    "id",
+    "layer",
+    "kind",
+    "name_zh",
+    "name_en",
+    "district",
+    "parent",
+    "description_zh",
+    "source",
+    "quote",
+    "geometry_quality",
+    "location_basis",
+    "placement",
+    "gazetteer_name",
 )
 
 #: Layer-specific properties, in this order (extra keys not listed here follow, sorted).
@@ -88,8 +123,13 @@ LAYER_PROPS = {
     "areas": ("published_area_km2",),
     "parcels": tuple(c for c in PARCEL_COLUMNS if c not in COMMON_PROPS),
     "projects": (
-        "company_zh", "investment_value", "investment_unit", "investment_qualifier",
-        "investment_kind", "project_status", "project_status_zh",
+        "company_zh",
+        "investment_value",
+        "investment_unit",
+        "investment_qualifier",
+        "investment_kind",
+        "project_status",
+        "project_status_zh",
     ),
     "innovation": ("subkind",),
 }
@@ -104,8 +144,16 @@ AREA_TOLERANCE = 1e-6  # relative, for the published-area bisection
 CIRCLE_QUAD_SEGS = 32
 COORD_DECIMALS = 6
 
-_COMPASS = {0: "north", 45: "north-east", 90: "east", 135: "south-east",
-            180: "south", 225: "south-west", 270: "west", 315: "north-west"}
+_COMPASS = {
+    0: "north",
+    45: "north-east",
+    90: "east",
+    135: "south-east",
+    180: "south",
+    225: "south-west",
+    270: "west",
+    315: "north-west",
+}
 
 _TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
@@ -167,9 +215,12 @@ def read_gazetteer(path: Path) -> dict[str, GazRow]:
         for r in csv.DictReader(f):
             lon, lat = r["lon_wgs84"].strip(), r["lat_wgs84"].strip()
             rows[r["name_zh"]] = GazRow(
-                name_zh=r["name_zh"], district=r["district"],
-                lon=float(lon) if lon else None, lat=float(lat) if lat else None,
-                confidence=r["confidence"].strip(), source_url=r["source_url"].strip(),
+                name_zh=r["name_zh"],
+                district=r["district"],
+                lon=float(lon) if lon else None,
+                lat=float(lat) if lat else None,
+                confidence=r["confidence"].strip(),
+                source_url=r["source_url"].strip(),
                 note=r["note"],
             )
     return rows
@@ -292,7 +343,7 @@ def area_polygon(center: Point, district: BaseGeometry, area_m2: float) -> tuple
 
 def round_geometry(geom: BaseGeometry) -> BaseGeometry:
     """WGS-84 geometry snapped to 1e-6° (valid output: set_precision keeps polygons valid)."""
-    return shapely.set_precision(geom, 10 ** -COORD_DECIMALS)
+    return shapely.set_precision(geom, 10**-COORD_DECIMALS)
 
 
 # ----------------------------------------------------------------------------- placement
@@ -329,19 +380,34 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
             d, b = offset_of(rec, DEFAULT_OFFSET_M)
             p = offset_point(parent["anchor"], d, b)
             lead = reason or "No published location"
-            what = "point" if parent["geom"].geom_type == "Point" else \
-                "reference point (the centre of its indicative circle)"
-            return p, p, (f"{lead}: placed at the parent {rec['parent']}'s {what}, "
-                          f"{describe_offset(d, b)} so that markers do not overlap.")
+            what = (
+                "point"
+                if parent["geom"].geom_type == "Point"
+                else "reference point (the centre of its indicative circle)"
+            )
+            return (
+                p,
+                p,
+                (
+                    f"{lead}: placed at the parent {rec['parent']}'s {what}, "
+                    f"{describe_offset(d, b)} so that markers do not overlap."
+                ),
+            )
 
         def at_district(reason: str = "") -> tuple[Point, Point, str]:
             c, g = district_anchor(rec["district"])
             d, b = offset_of(rec, DEFAULT_OFFSET_M)
             p = offset_point(c, d, b)
             lead = reason or "No published location; only the district is known"
-            return p, p, (f"{lead}: placed at {rec['district']}'s representative point (gazetteer row "
-                          f"{g.name_zh}, a label point inside the district polygon; source: {g.source_url}), "
-                          f"{describe_offset(d, b)} so that markers do not overlap.")
+            return (
+                p,
+                p,
+                (
+                    f"{lead}: placed at {rec['district']}'s representative point (gazetteer row "
+                    f"{g.name_zh}, a label point inside the district polygon; source: {g.source_url}), "
+                    f"{describe_offset(d, b)} so that markers do not overlap."
+                ),
+            )
 
         if placement in ("gazetteer", "gazetteer_low"):
             g = gaz[rec["gazetteer_name"]]
@@ -350,11 +416,13 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
                 area_m2 = float(rec["published_area_km2"]) * 1e6
                 geom, r = area_polygon(center, district, area_m2)
                 anchor = center
-                basis = (f"Indicative shape, not a surveyed or official boundary: a circle around the point "
-                         f"of gazetteer row {g.describe()}, clipped to {rec['district']}, its radius "
-                         f"({r:.0f} m) found by bisection so that the clipped area equals the published "
-                         f"{float(rec['published_area_km2']):g} km² ({rec['source'].split(';')[0]}). "
-                         f"The real outline is not published.")
+                basis = (
+                    f"Indicative shape, not a surveyed or official boundary: a circle around the point "
+                    f"of gazetteer row {g.describe()}, clipped to {rec['district']}, its radius "
+                    f"({r:.0f} m) found by bisection so that the clipped area equals the published "
+                    f"{float(rec['published_area_km2']):g} km² ({rec['source'].split(';')[0]}). "
+                    f"The real outline is not published."
+                )
             else:
                 d, b = offset_of(rec, 0.0)
                 p = offset_point(center, d, b)
@@ -365,8 +433,10 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
                 if not district.contains(p):
                     if placement == "gazetteer":
                         raise PlacesError(f"{rid}: gazetteer point lies outside {rec['district']}")
-                    reason = (f"The low-confidence gazetteer row {g.name_zh} gives a point outside "
-                              f"{rec['district']}, so it is not used")
+                    reason = (
+                        f"The low-confidence gazetteer row {g.name_zh} gives a point outside "
+                        f"{rec['district']}, so it is not used"
+                    )
                     p, _, basis = at_parent(reason) if rec["parent"] else at_district(reason)
                     placement = "parent" if rec["parent"] else "district"
                 geom = anchor = p

@@ -21,21 +21,101 @@ SEEDS = PACK / "seeds"
 
 # Mirrors the area names of the areas layer; keep in sync when that layer gains areas.
 ALLOWED_AREAS = {
-    "浙江省", "杭州市", "上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "富阳区",
-    "临安区", "临平区", "钱塘区", "桐庐县", "淳安县", "建德市", "紫金港科技城", "云栖小镇", "双浦镇",
-    "中国云谷", "杭州医药港", "钱塘芯谷", "大创小镇", "智造供给小镇", "之江机器人产业服务母港",
-    "省信创和商密产业园", "未来生命科学产业园", "商业航天基地", "独角兽产业园", "杭州核酸药谷",
+    "浙江省",
+    "杭州市",
+    "上城区",
+    "拱墅区",
+    "西湖区",
+    "滨江区",
+    "萧山区",
+    "余杭区",
+    "富阳区",
+    "临安区",
+    "临平区",
+    "钱塘区",
+    "桐庐县",
+    "淳安县",
+    "建德市",
+    "紫金港科技城",
+    "云栖小镇",
+    "双浦镇",
+    "中国云谷",
+    "杭州医药港",
+    "钱塘芯谷",
+    "大创小镇",
+    "智造供给小镇",
+    "之江机器人产业服务母港",
+    "省信创和商密产业园",
+    "未来生命科学产业园",
+    "商业航天基地",
+    "独角兽产业园",
+    "杭州核酸药谷",
 }
 FOCUS_AREAS = {"西湖区", "滨江区", "钱塘区", "紫金港科技城"}
 CATEGORIES = {"output", "investment", "funds", "innovation", "land", "policy", "other"}
 UNITS = {
-    "亿元", "万元", "元", "亿美元", "万美元", "万亿元", "家", "个", "宗", "亩", "%", "平方公里",
-    "万平方米", "平方米", "名", "项", "场", "只", "台", "台套", "吨", "万条", "万套", "位", "所", "批",
-    "年", "个月", "小时", "名次", "卡", "款", "毫米", "度", "PB", "万亿次/秒", "名/平方公里", "万元/项",
+    "亿元",
+    "万元",
+    "元",
+    "亿美元",
+    "万美元",
+    "万亿元",
+    "家",
+    "个",
+    "宗",
+    "亩",
+    "%",
+    "平方公里",
+    "万平方米",
+    "平方米",
+    "名",
+    "项",
+    "场",
+    "只",
+    "台",
+    "台套",
+    "吨",
+    "万条",
+    "万套",
+    "位",
+    "所",
+    "批",
+    "年",
+    "个月",
+    "小时",
+    "名次",
+    "卡",
+    "款",
+    "毫米",
+    "度",
+    "PB",
+    "万亿次/秒",
+    "名/平方公里",
+    "万元/项",
 }
 QUALIFIERS = {
-    "约", "超", "近", "突破", "以上", "余", "多", "最高", "最高不超过", "不少于", "不低于", "力争",
-    "预计", "计划", "有望", "将", "目标", "达", "内", "±", "区间下限", "区间上限",
+    "约",
+    "超",
+    "近",
+    "突破",
+    "以上",
+    "余",
+    "多",
+    "最高",
+    "最高不超过",
+    "不少于",
+    "不低于",
+    "力争",
+    "预计",
+    "计划",
+    "有望",
+    "将",
+    "目标",
+    "达",
+    "内",
+    "±",
+    "区间下限",
+    "区间上限",
 }
 STATUSES = {"existing", "planned"}
 # Traditional-only characters that have a simplified form; simplified columns must not contain them.
@@ -44,17 +124,58 @@ TRADITIONAL = set(
 )
 
 INDICATOR_COLS = [
-    "id", "area", "subject", "category", "indicator", "indicator_en", "period", "period_basis", "value",
-    "value_text", "qualifier", "unit", "unit_en", "headline", "source", "quote",
+    "id",
+    "area",
+    "subject",
+    "category",
+    "indicator",
+    "indicator_en",
+    "period",
+    "period_basis",
+    "value",
+    "value_text",
+    "qualifier",
+    "unit",
+    "unit_en",
+    "headline",
+    "source",
+    "quote",
 ]
 FUND_COLS = [
-    "id", "area", "fund", "fund_en", "size_value", "size_value_text", "size_unit", "size_qualifier", "focus",
-    "stage", "status", "source", "quote",
+    "id",
+    "area",
+    "fund",
+    "fund_en",
+    "size_value",
+    "size_value_text",
+    "size_unit",
+    "size_qualifier",
+    "focus",
+    "stage",
+    "status",
+    "source",
+    "quote",
 ]
 POLICY_COLS = [
-    "id", "district", "platform", "sector", "measure", "measure_en", "condition", "threshold_value",
-    "threshold_unit", "cap_value", "cap_unit", "rate_pct", "rate_basis", "annual_budget_value",
-    "annual_budget_unit", "budget_qualifier", "effective", "source", "quote",
+    "id",
+    "district",
+    "platform",
+    "sector",
+    "measure",
+    "measure_en",
+    "condition",
+    "threshold_value",
+    "threshold_unit",
+    "cap_value",
+    "cap_unit",
+    "rate_pct",
+    "rate_basis",
+    "annual_budget_value",
+    "annual_budget_unit",
+    "budget_qualifier",
+    "effective",
+    "source",
+    "quote",
 ]
 
 # Number tokens in the seeds that are not figures.  Each entry: (seed prefix, snippet, reason); every
@@ -62,9 +183,12 @@ POLICY_COLS = [
 EXCLUDED = [
     ("000", "“296X”", "cluster-programme name"),
     ("000", "114X", "cluster-programme name"),
-    ("000", "总投资1000万元以上的技术改造项目可获最高5000万元资助,总投资2000万元以上的产业化项目按总投资30%"
-            "予以支持,关键材料、核心设备自主研发投入2000万元以上……",
-     "teaser repeating the policy section, whose sentences carry the rows"),
+    (
+        "000",
+        "总投资1000万元以上的技术改造项目可获最高5000万元资助,总投资2000万元以上的产业化项目按总投资30%"
+        "予以支持,关键材料、核心设备自主研发投入2000万元以上……",
+        "teaser repeating the policy section, whose sentences carry the rows",
+    ),
     ("001", "杭高新〔2024〕16号", "document number"),
     ("001", "“1+5+N”", "name of the industrial system"),
     ("001", "“315”", "name of the provincial innovation system"),
@@ -73,12 +197,21 @@ EXCLUDED = [
     ("002", "“415X”", "cluster-programme name"),
     ("002", "1类创新药", "drug class name (Class 1 innovative drug)"),
     ("002", "3D打印", "technology name"),
-    ("002", "近日,在钱塘芯谷,总投资10亿元的杭州芯聚半导体新一代显示技术研发生产项目开工。",
-     "photo caption repeating the intro sentence"),
-    ("002", "“智能车、生物药、芯智造、新材料”4个千亿级产业集群加快形成。",
-     "photo caption repeating body text"),
-    ("002", "杭州医药港,是“中国医药港”的核心区,集聚各类生物医药企业1800余家。",
-     "photo caption repeating body text"),
+    (
+        "002",
+        "近日,在钱塘芯谷,总投资10亿元的杭州芯聚半导体新一代显示技术研发生产项目开工。",
+        "photo caption repeating the intro sentence",
+    ),
+    (
+        "002",
+        "“智能车、生物药、芯智造、新材料”4个千亿级产业集群加快形成。",
+        "photo caption repeating body text",
+    ),
+    (
+        "002",
+        "杭州医药港,是“中国医药港”的核心区,集聚各类生物医药企业1800余家。",
+        "photo caption repeating body text",
+    ),
     ("003", "15000个T", "unit restatement of the 15P row (same figure)"),
     ("003", "“1到10”“10到100”", "idiom for scale-up stages, not a measurement"),
     ("003", "地铁4号线", "metro line name"),
@@ -102,8 +235,23 @@ GENERIC_EXCLUDED = [
 NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 
 CN_DIGITS = {
-    "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-    "十": 10, "百": 100, "千": 1000, "万": 10000, "萬": 10000, "半": 0.5,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "百": 100,
+    "千": 1000,
+    "万": 10000,
+    "萬": 10000,
+    "半": 0.5,
 }
 RANK = re.compile(r"^(?:杭州市?)?第([一二三四五六七八九十])$")
 
@@ -148,9 +296,14 @@ def policies() -> list[dict[str, str]]:
     return load("policies.csv")
 
 
-@pytest.mark.parametrize(("name", "cols"), [
-    ("indicators.csv", INDICATOR_COLS), ("funds.csv", FUND_COLS), ("policies.csv", POLICY_COLS),
-])
+@pytest.mark.parametrize(
+    ("name", "cols"),
+    [
+        ("indicators.csv", INDICATOR_COLS),
+        ("funds.csv", FUND_COLS),
+        ("policies.csv", POLICY_COLS),
+    ],
+)
 def test_header_and_encoding(name: str, cols: list[str]) -> None:
     raw = (PACK / name).read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM"
@@ -214,8 +367,11 @@ def test_policy_rows(policies: list[dict[str, str]]) -> None:
         assert r["sector"], rid
         assert r["measure"], rid
         assert r["measure_en"], rid
-        for col, unit_col in [("threshold_value", "threshold_unit"), ("cap_value", "cap_unit"),
-                              ("annual_budget_value", "annual_budget_unit")]:
+        for col, unit_col in [
+            ("threshold_value", "threshold_unit"),
+            ("cap_value", "cap_unit"),
+            ("annual_budget_value", "annual_budget_unit"),
+        ]:
             if r[col]:
                 float(r[col])
                 assert r[unit_col], (rid, col)
@@ -230,8 +386,11 @@ def test_policy_rows(policies: list[dict[str, str]]) -> None:
 
 
 def test_simplified_names(indicators, funds, policies) -> None:
-    checks = [(indicators, ["area", "subject", "indicator"]), (funds, ["area", "fund"]),
-              (policies, ["district", "platform", "sector", "measure"])]
+    checks = [
+        (indicators, ["area", "subject", "indicator"]),
+        (funds, ["area", "fund"]),
+        (policies, ["district", "platform", "sector", "measure"]),
+    ]
     for rows, cols in checks:
         for r in rows:
             for col in cols:
@@ -271,8 +430,11 @@ def test_every_number_is_covered(seed_name: str, indicators, funds) -> None:
 
     # A row covers its value text (and any number written into its indicator name, e.g. "签约60亿元项目数")
     # at every place its quote occurs in the seed.
-    anchors = [(r["quote"], [r["value_text"], *NUMBER.findall(r["indicator"])]) for r in indicators
-               if r["source"] == seed_name]
+    anchors = [
+        (r["quote"], [r["value_text"], *NUMBER.findall(r["indicator"])])
+        for r in indicators
+        if r["source"] == seed_name
+    ]
     anchors += [(r["quote"], [r["size_value_text"]]) for r in funds if r["source"] == seed_name]
     for quote, texts in anchors:
         q = squash(quote)
@@ -294,9 +456,9 @@ def test_every_number_is_covered(seed_name: str, indicators, funds) -> None:
             mark(m.start(), m.end())
 
     missing = [
-        f"{m.group()} …{text[max(0, m.start() - 12):m.end() + 12]}…"
+        f"{m.group()} …{text[max(0, m.start() - 12) : m.end() + 12]}…"
         for m in NUMBER.finditer(text)
-        if not any(covered[m.start():m.end()])
+        if not any(covered[m.start() : m.end()])
     ]
     assert not missing, f"{seed_name}: numbers without a row or exclusion:\n" + "\n".join(missing)
 

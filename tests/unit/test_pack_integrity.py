@@ -15,10 +15,16 @@ def layers():
 
 @pytest.fixture(scope="module")
 def area_names(layers) -> set[str]:
-    return set(layers["districts"]["name_zh"]) | set(layers["context"]["name_zh"]) | set(layers["areas"]["name_zh"])
+    return (
+        set(layers["districts"]["name_zh"])
+        | set(layers["context"]["name_zh"])
+        | set(layers["areas"]["name_zh"])
+    )
 
 
-@pytest.mark.parametrize(("table", "column"), [("indicators", "area"), ("funds", "area"), ("policies", "district")])
+@pytest.mark.parametrize(
+    ("table", "column"), [("indicators", "area"), ("funds", "area"), ("policies", "district")]
+)
 def test_every_area_named_in_a_table_exists_in_the_areas_layers(area_names, table: str, column: str) -> None:
     named = set(store.read_pack_table(table)[column]) - {""}
     assert named <= area_names, named - area_names
@@ -46,13 +52,17 @@ def test_projects_with_an_investment_match_their_indicator_row(layers) -> None:
     for _, p in with_money.iterrows():
         rows = indicators[(indicators["subject"] == p["name_zh"]) & (indicators["category"] == "investment")]
         assert len(rows), f"no investment figure for project {p['name_zh']}"
-        assert ((rows["value"] == p["investment_value"]) & (rows["unit"] == p["investment_unit"])).any(), p["name_zh"]
+        assert ((rows["value"] == p["investment_value"]) & (rows["unit"] == p["investment_unit"])).any(), p[
+            "name_zh"
+        ]
 
 
 def test_project_subjects_in_indicators_are_on_the_map(layers) -> None:
     indicators = store.read_pack_table("indicators")
     project_subjects = {s for s in indicators["subject"] if s.endswith("项目")}
-    assert project_subjects <= set(layers["projects"]["name_zh"]), project_subjects - set(layers["projects"]["name_zh"])
+    assert project_subjects <= set(layers["projects"]["name_zh"]), project_subjects - set(
+        layers["projects"]["name_zh"]
+    )
 
 
 def test_every_geometry_has_a_known_quality(layers) -> None:

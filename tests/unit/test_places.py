@@ -26,8 +26,19 @@ LAYERS = ("areas", "parcels", "projects", "innovation")
 METRIC = "EPSG:32651"
 
 DISTRICTS_ZH = {
-    "上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "富阳区",
-    "临安区", "临平区", "钱塘区", "桐庐县", "淳安县", "建德市",
+    "上城区",
+    "拱墅区",
+    "西湖区",
+    "滨江区",
+    "萧山区",
+    "余杭区",
+    "富阳区",
+    "临安区",
+    "临平区",
+    "钱塘区",
+    "桐庐县",
+    "淳安县",
+    "建德市",
 }
 
 #: Characters that exist only in traditional script (their simplified forms differ).
@@ -151,7 +162,8 @@ def test_every_point_lies_in_its_district(features, districts):
     assert len(points) == len(features) - 1  # only 紫金港科技城 has a shape
     for _, f in points.iterrows():
         assert districts.loc[f["district"], "geometry"].contains(f.geometry), (
-            f"{f['id']} ({f['name_zh']}) lies outside {f['district']}")
+            f"{f['id']} ({f['name_zh']}) lies outside {f['district']}"
+        )
 
 
 def test_zijingang_polygon_has_the_published_area_inside_xihu(layers, districts):
@@ -200,7 +212,8 @@ def test_parcels_are_exactly_the_five_named_sites(layers):
         "阿里云总部北侧地块": "紫金港科技城",
         "数治路东侧地块": "紫金港科技城",
         "荆长路东侧地块": "紫金港科技城",
-        "国科大南侧地块": "云栖小镇", "四号浦路东西两侧地块": "双浦镇",
+        "国科大南侧地块": "云栖小镇",
+        "四号浦路东西两侧地块": "双浦镇",
     }
 
 
@@ -211,10 +224,24 @@ def test_parcel_schema_is_complete_and_unknowns_stay_unknown(layers):
     missing = set(PARCEL_COLUMNS) - set(parcels.columns)
     assert not missing, f"parcel columns missing: {sorted(missing)}"
     never_published = (
-        "parcel_code", "area_m2", "area_mu", "plot_ratio_min", "plot_ratio_max",
-        "building_density_pct", "green_ratio_pct", "height_limit_m", "term_years",
-        "price_start_wan", "price_final_wan", "deposit_wan", "investment_intensity_wan_per_mu",
-        "tax_per_mu_wan", "energy_limit", "emission_limit", "supply_quarter", "industry",
+        "parcel_code",
+        "area_m2",
+        "area_mu",
+        "plot_ratio_min",
+        "plot_ratio_max",
+        "building_density_pct",
+        "green_ratio_pct",
+        "height_limit_m",
+        "term_years",
+        "price_start_wan",
+        "price_final_wan",
+        "deposit_wan",
+        "investment_intensity_wan_per_mu",
+        "tax_per_mu_wan",
+        "energy_limit",
+        "emission_limit",
+        "supply_quarter",
+        "industry",
     )
     for col in never_published:
         assert parcels[col].isna().all(), f"{col} is filled in but no seed states it"
@@ -280,7 +307,8 @@ def test_rebuild_is_byte_identical(tmp_path):
         rebuilt = (tmp_path / f"{name}.geojson").read_bytes()
         shipped = (PACK / f"{name}.geojson").read_bytes()
         assert rebuilt == shipped, (
-            f"{name}.geojson differs from a fresh build: run python -m geodata.pack.build_places")
+            f"{name}.geojson differs from a fresh build: run python -m geodata.pack.build_places"
+        )
 
 
 def test_low_confidence_point_outside_its_district_falls_back(tmp_path):
@@ -336,7 +364,11 @@ def test_build_reads_nothing_outside_the_repo_once_districts_ship(tmp_path):
         shutil.copy(PACK / name, pack / name)
     shutil.copy(build_places.districts_path(PACK), pack / "districts.geojson")
     assert build_places.districts_path(pack) == pack / "districts.geojson"
-    build_places.build(pack / "out", places_csv=pack / "places.csv", gazetteer_csv=pack / "gazetteer.csv",
-                       districts_geojson=build_places.districts_path(pack))
+    build_places.build(
+        pack / "out",
+        places_csv=pack / "places.csv",
+        gazetteer_csv=pack / "gazetteer.csv",
+        districts_geojson=build_places.districts_path(pack),
+    )
     for name in LAYERS:
         assert (pack / "out" / f"{name}.geojson").read_bytes() == (PACK / f"{name}.geojson").read_bytes()

@@ -1,0 +1,122 @@
+"""Every page runs (AppTest), and the overview reacts to the district list and to map clicks."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+from geodata import store
+from geodata.figures import key_figures
+from geodata.selection import Clicked
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 60
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def indicators():
+    return store.read_pack_table("indicators")
+
+
+def _metric_values(at: AppTest) -> list[str]:
+    """The values on the district's figure cards (the last card block on the page)."""
+    blocks = [md.value for md in at.markdown if 'class="atlas-cards"' in md.value]
+    if not blocks:
+        return []
+    return [html.unescape(v) for v in re.findall(r'<div class="atlas-card-value">(.*?)</div>', blocks[-1])]
+
+
+def test_overview_runs_in_chinese_with_the_default_district(indicators) -> None:
+    at = _app()
+    assert at.title[0].value == "杭州产业用地与产业集群总览"
+    assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == "西湖区"
+    expected = [f.display for f in key_figures(indicators, "西湖区")]
+    assert _metric_values(at) == expected
+
+
+@pytest.mark.parametrize("district", ["钱塘区", "滨江区", "淳安县"])
+def test_choosing_a_district_switches_the_cards(indicators, district: str) -> None:
+    at = _app()
+    at.selectbox(key=state.OVERVIEW_DISTRICT).select(district).run()
+    assert not at.exception
+    assert at.subheader[0].value == f"{district} 关键数字"
+    expected = [f.display for f in key_figures(indicators, district)]
+    assert _metric_values(at) == expected
+    if not expected:
+        assert any(district in i.value for i in at.info)
+
+
+def test_a_map_click_on_a_district_switches_the_cards(indicators) -> None:
+    at = _app()
+    at.session_state[state.OVERVIEW_MAP] = {
+        "last_active_drawing": {"properties": {"_layer": "districts", "name_zh": "钱塘区"}},
+        "last_object_clicked": {"lat": 30.3, "lng": 120.5},
+    }
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == "钱塘区"
+    assert _metric_values(at) == [f.display for f in key_figures(indicators, "钱塘区")]
+    # the same click, seen again on the next rerun, must not undo a later choice
+    at.selectbox(key=state.OVERVIEW_DISTRICT).select("滨江区").run()
+    assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == "滨江区"
+
+
+def test_a_map_click_on_a_supply_site_opens_its_card() -> None:
+    parcels = store.read_pack_layer("parcels")
+    site = parcels.iloc[0]
+    at = _app()
+    at.session_state[state.OVERVIEW_MAP] = {
+        "last_active_drawing": {"properties": {"_layer": "parcels", "id": site["id"]}},
+        "last_object_clicked": {"lat": 30.3, "lng": 120.05},
+    }
+    at.run()
+    assert not at.exception
+    assert at.session_state[state.OVERVIEW_FEATURE] == Clicked("parcels", site["id"])
+    assert any(site["name_zh"] in md.value for md in at.markdown)
+    table = at.table[0].value
+    facts = dict(zip(table["项目"], table["内容"], strict=True))
+    assert facts["面积"] == "待公布"
+    assert facts["供应季度"] == "待公布"
+    assert facts["几何质量"].startswith("示意位置")
+    assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == site["district"]
+
+
+def test_a_click_on_an_unknown_feature_is_ignored() -> None:
+    at = _app()
+    at.session_state[state.OVERVIEW_MAP] = {
+        "last_active_drawing": {"properties": {"_layer": "parcels", "id": "no-such-site"}},
+    }
+    at.run()
+    assert not at.exception
+    assert at.session_state[state.OVERVIEW_FEATURE] is None
+
+
+def test_offline_basemap_choice_runs() -> None:
+    at = _app()
+    at.sidebar.selectbox(key=state.BASEMAP).select("none").run()
+    assert not at.exception
+
+
+def test_sources_page_lists_every_figure(indicators) -> None:
+    at = _app()
+    at.switch_page("app_pages/sources.py").run()
+    assert not at.exception
+    assert at.title[0].value == "数据与来源"
+    assert any(f"全部数字（{len(indicators)} 条）" == s.value for s in at.subheader)
+    assert len(at.dataframe[1].value) == len(indicators)
+    at.multiselect(key="sources_area").select("钱塘区").run()
+    shown = at.dataframe[1].value
+    assert len(shown) == int((indicators["area"] == "钱塘区").sum())
+    assert set(shown["地区"]) == {"钱塘区"}

@@ -1,0 +1,128 @@
+"""The overview map, tested on its rendered HTML (no browser needed)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components.assets import asset_urls, local_asset_path
+from components.map import build_highlight, build_overview_map, legend_html, tooltip_html
+from geodata import store
+from geodata.schema import LAYERS
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return {name: store.read_pack_layer(name) for name in LAYERS}
+
+
+@pytest.fixture(scope="module")
+def html(layers) -> str:
+    return build_overview_map(layers, "osm").get_root().render()
+
+
+def test_every_asset_is_served_by_the_app(layers) -> None:
+    m = build_overview_map(layers, "osm")
+    urls = asset_urls(m)
+    assert urls, "the map must load Leaflet"
+    for url in urls:
+        assert url.startswith("/app/static/"), url
+        assert local_asset_path(url).is_file(), url
+
+
+def test_no_cdn_in_rendered_map(html: str) -> None:
+    hosts = set(re.findall(r"https?://([^/\"' )]+)", html))
+    # the only outside host is the tile server of the chosen basemap
+    assert hosts <= {"tile.openstreetmap.org"}, hosts
+
+
+def test_offline_basemap_loads_nothing_from_outside(layers) -> None:
+    html = build_overview_map(layers, "none").get_root().render()
+    assert not re.findall(r"https?://(?!github\.com)[^\s\"']+\.(?:js|css|png)", html)
+    assert "tile.openstreetmap.org" not in html
+
+
+def _geojson_data(m) -> dict[str, list[dict]]:
+    """Features per atlas layer, as handed to Leaflet."""
+    out: dict[str, list[dict]] = {}
+    for child in m._children.values():
+        data = getattr(child, "data", None)
+        if isinstance(data, dict) and data.get("features"):
+            layer = data["features"][0]["properties"].get("_layer")
+            if layer:
+                out[layer] = data["features"]
+    return out
+
+
+def test_every_feature_is_on_the_map(html: str, layers) -> None:
+    for name in ("districts", "areas", "parcels", "projects", "innovation"):
+        assert html.count(f'"_layer": "{name}"') == len(layers[name]), name
+    data = _geojson_data(build_overview_map(layers, "none"))
+    assert sorted(f["properties"]["name_zh"] for f in data["districts"]) == sorted(
+        layers["districts"]["name_zh"]
+    )
+    assert sorted(f["properties"]["id"] for f in data["parcels"]) == sorted(layers["parcels"]["id"])
+
+
+def test_only_display_properties_reach_the_browser(layers) -> None:
+    data = _geojson_data(build_overview_map(layers, "none"))
+    for features in data.values():
+        for f in features:
+            assert set(f["properties"]) <= {
+                "id",
+                "name_zh",
+                "kind",
+                "district",
+                "geometry_quality",
+                "_tip",
+                "_layer",
+            }
+
+
+def test_layers_get_css_classes_for_counting_in_the_browser(html: str) -> None:
+    for name in ("districts", "areas", "parcels", "projects", "innovation"):
+        assert f"atlas-{name}" in html
+
+
+def test_indicative_features_are_dashed(layers) -> None:
+    html = build_overview_map(layers, "none").get_root().render()
+    assert all(layers["parcels"]["geometry_quality"] == "indicative")
+    assert '"dashArray": "3 3"' in html
+
+
+def test_legend_explains_indicative_geometry() -> None:
+    text = legend_html()
+    assert "示意位置" in text
+    assert "虚线" in text
+    assert "2026 年产业用地" in text
+
+
+def test_tooltips_escape_text_from_data() -> None:
+    tip = tooltip_html({"name_zh": "<img src=x onerror=alert(1)>", "kind": "park"})
+    assert "<img" not in tip
+    assert "&lt;img" in tip
+
+
+def test_hostile_names_do_not_reach_the_map_as_html(layers) -> None:
+    hostile = layers["parcels"].copy()
+    hostile.loc[hostile.index[0], "name_zh"] = "<img src=x onerror=alert(1)>"
+    html = build_overview_map({**layers, "parcels": hostile}, "none").get_root().render()
+    assert "<img src=x" not in html
+    tips = [
+        f["properties"]["_tip"]
+        for f in _geojson_data(build_overview_map({**layers, "parcels": hostile}, "none"))["parcels"]
+    ]
+    assert "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>供地地块 · 示意位置" in tips
+
+
+def test_unknown_basemap_is_refused(layers) -> None:
+    with pytest.raises(ValueError, match="basemap"):
+        build_overview_map(layers, "nope")
+
+
+def test_highlight_is_a_separate_feature_group(layers) -> None:
+    d = layers["districts"]
+    fg = build_highlight(d[d["name_zh"] == "钱塘区"][["geometry"]])
+    assert len(fg._children) == 1
+    assert len(build_highlight(d.iloc[0:0][["geometry"]])._children) == 0
