@@ -35,7 +35,7 @@ st.dataframe(
         }
     )[["文件", "标题", "类型", "字形", "时间", "时间依据"]],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 indicators = cached.table("indicators")
@@ -63,7 +63,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 st.download_button(
     "下载所显示的数字（CSV）",

@@ -110,6 +110,7 @@ def _point_style(style: LayerStyle, quality: str) -> dict:
     return {
         "color": style.color,
         "weight": 2,
+        "fill": True,  # folium.CircleMarker() defaults to fill=False: an unfilled ring is hard to click
         "fillColor": style.color,
         "fillOpacity": 0.35 if dashed else 0.7,
         "radius": style.radius,
@@ -268,6 +269,8 @@ def build_highlight(feature_gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
         folium.GeoJson(
             json.loads(feature_gdf[["geometry"]].to_json(drop_id=True)),
             style_function=lambda f: {"color": "#f1c40f", "weight": 5, "fill": False},
+            # a selected point gets a ring around its marker, not a default pin
+            marker=folium.CircleMarker(radius=15),
             interactive=False,
             on_each_feature=_class_js("highlight"),
         ).add_to(fg)

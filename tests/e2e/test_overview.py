@@ -41,6 +41,13 @@ def _open(page, app_server):
     wait_for_app(page)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.atlas-districts").first.wait_for(state="attached", timeout=30_000)
+    # streamlit-folium binds its click handlers once the component is ready; a click
+    # before that is lost, so wait for them rather than for time.
+    content = page.locator(MAP_FRAME).element_handle().content_frame()
+    content.wait_for_function("() => window.map && window.map.listens('click')", timeout=30_000)
+    # the opening fitBounds animates the zoom; moving the map before it ends gets undone
+    content.wait_for_function("() => !window.map._animatingZoom", timeout=30_000)
+    wait_for_app(page)
     return frame
 
 
@@ -85,6 +92,60 @@ def test_clicking_a_district_switches_the_figure_cards(page, app_server) -> None
     # the map was not rebuilt: the same iframe still shows all districts, now with a highlight
     assert frame.locator("path.atlas-highlight").count() == 1
     page.screenshot(path=str(ARTIFACTS / "overview-qiantang.png"))
+    assert page.watch.console_errors == [], page.watch.console_errors
+
+
+# Screen centre of a point feature of a layer, by its id.
+FEATURE_CENTRE_JS = """
+([layer, id]) => {
+  let hit = null;
+  window.map_div.eachLayer(l => { if (l.feature && l.feature.properties._layer === layer
+                                       && l.feature.properties.id === id) hit = l; });
+  if (!hit) return null;
+  const b = hit._path.getBoundingClientRect();
+  return [b.left + b.width / 2, b.top + b.height / 2];
+}
+"""
+
+
+def test_clicking_a_supply_site_opens_its_card(page, app_server) -> None:
+    parcels = store.read_pack_layer("parcels")
+    site = parcels[parcels["id"] == "site-sihaopu-rd"].iloc[0]
+    frame = _open(page, app_server)
+    # Zoom in on the site as a person would: at the opening zoom its marker overlaps
+    # the 双浦镇 marker 300 m away.
+    content = page.locator(MAP_FRAME).element_handle().content_frame()
+    content.evaluate("() => { window.__atlas_probe = true; }")
+    content.evaluate(
+        "([lat, lng]) => new Promise(r => { window.map.once('moveend', r); window.map.setView([lat, lng], 14, {animate: false}); })",
+        [site.geometry.y, site.geometry.x],
+    )
+    box = page.locator(MAP_FRAME).bounding_box()
+    point = frame.locator("body").evaluate(f"(_) => ({FEATURE_CENTRE_JS})(['parcels', '{site['id']}'])")
+    assert point, "the site is not on the map"
+    on_top = frame.locator("body").evaluate(
+        f"(_) => document.elementFromPoint({point[0]}, {point[1]}).getAttribute('class')"
+    )
+    assert "atlas-parcels" in on_top, f"something covers the site: {on_top}"
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    try:
+        page.get_by_role("heading", name=site["name_zh"]).wait_for(timeout=20_000)
+    except Exception as exc:
+        state = frame.locator("body").evaluate(
+            "(_) => JSON.stringify({d: window.__GLOBAL_DATA__.last_active_drawing &&"
+            " window.__GLOBAL_DATA__.last_active_drawing.properties,"
+            " o: window.__GLOBAL_DATA__.last_object_clicked})"
+        )
+        raise AssertionError(f"no card after the click; component state: {state}") from exc
+    wait_for_app(page)
+    after = page.locator(MAP_FRAME).element_handle().content_frame()
+    assert after.evaluate("() => window.__atlas_probe === true"), "the click rebuilt the map"
+    zoom = after.evaluate("() => window.map.getZoom()")
+    assert zoom == 14, f"the click reset the map view (zoom {zoom})"
+    table = page.get_by_test_id("stTable").inner_text()
+    assert "待公布" in table  # area and quarter are not published
+    assert "示意位置" in table
+    page.screenshot(path=str(ARTIFACTS / "overview-site-card.png"), full_page=True)
     assert page.watch.console_errors == [], page.watch.console_errors
 
 
