@@ -164,3 +164,33 @@ def test_sources_page_opens(page, app_server) -> None:
     probes = ("/sources/_stcore/health", "/sources/_stcore/host-config")
     assert [r for r in page.watch.failed_responses if not r.endswith(probes)] == []
     assert len([e for e in page.watch.console_errors if "404" not in e]) == 0, page.watch.console_errors
+
+
+def test_without_a_basemap_the_map_still_draws_and_asks_for_no_tiles(page, app_server, layers) -> None:
+    _open(page, app_server)
+    assert page.watch.tiles > 0  # the default basemap does ask for tiles
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="无底图（离线可用）").click()
+    wait_for_app(page)
+    tiles_before = page.watch.tiles
+    # A different basemap is a different map: streamlit-folium builds it in a new frame,
+    # and for a moment the old frame is still there. Wait for the one new map.
+    page.wait_for_function(
+        """(sel) => {
+            const frames = document.querySelectorAll(sel);
+            if (frames.length !== 1) return false;
+            const doc = frames[0].contentDocument;
+            const map = frames[0].contentWindow.map;
+            return !!doc && !!map && !map._animatingZoom
+                && doc.querySelectorAll('path.atlas-districts').length > 0
+                && doc.querySelectorAll('.leaflet-tile').length === 0;
+        }""",
+        arg=MAP_FRAME,
+        timeout=20_000,
+    )
+    frame = page.frame_locator(MAP_FRAME)
+    assert frame.locator("path.atlas-districts").count() == len(layers["districts"])
+    assert frame.locator("path.atlas-parcels").count() == len(layers["parcels"])
+    page.screenshot(path=str(ARTIFACTS / "overview-no-basemap.png"))
+    assert page.watch.tiles == tiles_before
+    assert page.watch.outside == []
