@@ -18,6 +18,20 @@ METRIC_CRS: Final = "EPSG:32651"  # WGS 84 / UTM 51N: areas and distances in Han
 #: 1 亩 = 10000/15 m² (exact, by definition of the market mu).
 M2_PER_MU: Final = 10000 / 15
 
+#: Hangzhou's 13 districts and counties (2021 boundaries), in adcode order.
+DISTRICT_NAMES: Final = (
+    "上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "富阳区",
+    "临安区", "临平区", "钱塘区", "桐庐县", "淳安县", "建德市",
+)  # fmt: skip
+
+#: Traditional-only characters that have a simplified form: names in the pack must not contain them.
+TRADITIONAL_ONLY_CHARS: Final = frozenset(
+    "區業產園雲錢華國發濟設會數實億萬資經權創術學點廠電機題場過進開門體書長與為這們時來對從樣應該將總規個營員"
+    "鎮計號驗縣廣東陽龍務關鐵醫藥飛藝館網絡讓帶裝灣據處問間見視車軌線紅綠傳統還現專劃導圖讀語說話認識際標準層級團隊"
+    "協調環態勢結論證價錄銷購貿質費貴賣買興礎築構濕衛葉輸運連鏈條韌側橋邊達遠遷選擇類屬棲漢亞歐"
+    "週氣節蘇濱蕭臨陸陣後裡並無愛兒內兩聯聽腦顯療師紙義倉塊職蘭盤"
+)
+
 #: The three districts the sources are about; the others are context.
 FOCUS_DISTRICTS: Final = ("西湖区", "滨江区", "钱塘区")
 

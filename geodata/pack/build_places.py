@@ -42,7 +42,7 @@ from pyproj import Transformer
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geodata.schema import METRIC_CRS, PARCEL_COLUMNS, WGS84
+from geodata.schema import DISTRICT_NAMES, METRIC_CRS, PARCEL_COLUMNS, WGS84
 
 PACK = Path(__file__).resolve().parent
 SEEDS = PACK / "seeds"
@@ -67,21 +67,6 @@ KINDS = {
 
 PLACEMENTS = ("gazetteer", "gazetteer_low", "parent", "district")
 
-DISTRICTS_ZH = (
-    "上城区",
-    "拱墅区",
-    "西湖区",
-    "滨江区",
-    "萧山区",
-    "余杭区",
-    "富阳区",
-    "临安区",
-    "临平区",
-    "钱塘区",
-    "桐庐县",
-    "淳安县",
-    "建德市",
-)
 
 PLACES_COLUMNS = (
     "id",
@@ -257,7 +242,7 @@ def validate(records: list[dict], gaz: dict[str, GazRow]) -> None:
             raise PlacesError(f"{rid}: id must be an ascii slug")
         if r["layer"] not in KINDS or r["kind"] not in KINDS[r["layer"]]:
             raise PlacesError(f"{rid}: bad layer/kind {r['layer']}/{r['kind']}")
-        if r["district"] not in DISTRICTS_ZH:
+        if r["district"] not in DISTRICT_NAMES:
             raise PlacesError(f"{rid}: unknown district {r['district']!r}")
         if r["parent"] and r["parent"] not in area_names:
             raise PlacesError(f"{rid}: parent {r['parent']!r} is not an areas feature")

@@ -108,10 +108,14 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                     break
         except OSError:
             pass
-        if proc.poll() is not None or time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-        time.sleep(0.1)
+            raise RuntimeError(f"streamlit did not start in 60 s:\n{log.read_text()}")
+        try:  # wait a little for the server, and notice at once if it died
+            proc.wait(timeout=0.1)
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+        except subprocess.TimeoutExpired:
+            pass
     yield Server(url, proc, log)
     proc.terminate()
     try:

@@ -19,36 +19,18 @@ import pandas as pd
 import pytest
 
 from geodata.pack import build_places
+from geodata.schema import DISTRICT_NAMES, TRADITIONAL_ONLY_CHARS
 
 PACK = Path(__file__).resolve().parents[2] / "geodata" / "pack"
 SEEDS = PACK / "seeds"
 LAYERS = ("areas", "parcels", "projects", "innovation")
 METRIC = "EPSG:32651"
 
-DISTRICTS_ZH = {
-    "上城区",
-    "拱墅区",
-    "西湖区",
-    "滨江区",
-    "萧山区",
-    "余杭区",
-    "富阳区",
-    "临安区",
-    "临平区",
-    "钱塘区",
-    "桐庐县",
-    "淳安县",
-    "建德市",
-}
+DISTRICTS_ZH = set(DISTRICT_NAMES)
 
 #: Characters that exist only in traditional script (their simplified forms differ).
 #: Deliberately conservative: no character that is also a valid simplified character.
-TRADITIONAL_ONLY = set(
-    "區園鎮國學產業開發設計電號經濟實驗縣廣東陽錢華龍務體機關鐵醫藥飛藝館網絡讓對點帶裝雲灣創數據處"
-    "來長門問間見視車軌線紅綠傳統們個會時為這進過還從現與專劃導圖書讀語說話認識應該總際標準層級團隊"
-    "協調環態勢結論證價錄銷購貿資質費貴賣買興礎築構濕衛營葉輸運連鏈條韌側橋邊達遠遷選擇類屬棲漢亞歐"
-    "週氣節蘇濱蕭臨陸陣萬億後裡並無愛兒內兩億聯聽腦顯點療藥師紙義倉塊廠職場蘭盤"
-)
+TRADITIONAL_ONLY = TRADITIONAL_ONLY_CHARS
 
 _WS = re.compile(r"\s+")
 
