@@ -21,8 +21,16 @@ def init() -> None:
     st.session_state.setdefault(OVERVIEW_DISTRICT, DEFAULT_DISTRICT)
     st.session_state.setdefault(OVERVIEW_FEATURE, None)
     st.session_state.setdefault(OVERVIEW_LAST_CLICK, None)
+    st.session_state.setdefault(AREAS_AREA, DEFAULT_DISTRICT)
+    st.session_state.setdefault(AREAS_LAST_CLICK, None)
 
 
 def selected_feature() -> Clicked | None:
     value = st.session_state.get(OVERVIEW_FEATURE)
     return value if isinstance(value, Clicked) else None
+
+
+AREAS_AREA = "areas_area"
+AREAS_MAP = "areas_map"
+AREAS_LAST_CLICK = "areas_last_click"
+AREAS_COMPARE = "areas_compare"

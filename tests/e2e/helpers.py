@@ -11,3 +11,25 @@ ARTIFACTS = REPO / "tests" / "e2e" / "artifacts"
 def wait_for_app(pg, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script (its own harness does this)."""
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def unexpected_failures(watch, page_path: str) -> list[str]:
+    """Failed responses, less the two Streamlit makes itself when opened at a page URL.
+
+    Opened at ``/<page>``, Streamlit's frontend first probes ``/<page>/_stcore/health``
+    and ``/<page>/_stcore/host-config`` for a base path, gets 404 and falls back to the
+    root. Anything else that failed is ours.
+    """
+    probes = (f"/{page_path}/_stcore/health", f"/{page_path}/_stcore/host-config")
+    return [r for r in watch.failed_responses if not r.endswith(probes)]
+
+
+def console_errors_beyond_probes(watch, page_path: str) -> list[str]:
+    """Console errors, less one 404 line per Streamlit base-path probe (see above)."""
+    probe_404s = len(watch.failed_responses) - len(unexpected_failures(watch, page_path))
+    errors = list(watch.console_errors)
+    for _ in range(probe_404s):
+        hits = [e for e in errors if "404" in e]
+        if hits:
+            errors.remove(hits[0])
+    return errors

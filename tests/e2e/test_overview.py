@@ -7,7 +7,7 @@ import pytest
 
 from geodata import store
 from geodata.figures import key_figures
-from tests.e2e.helpers import ARTIFACTS, wait_for_app
+from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
@@ -159,11 +159,8 @@ def test_sources_page_opens(page, app_server) -> None:
     page.goto(app_server.url + "/sources", wait_until="domcontentloaded")
     wait_for_app(page)
     page.get_by_text("来源文件").first.wait_for()
-    # Opened at a page URL, Streamlit's frontend first probes <page>/_stcore/... for a
-    # base path and falls back to the root: those two 404s are its own, nothing else may fail.
-    probes = ("/sources/_stcore/health", "/sources/_stcore/host-config")
-    assert [r for r in page.watch.failed_responses if not r.endswith(probes)] == []
-    assert len([e for e in page.watch.console_errors if "404" not in e]) == 0, page.watch.console_errors
+    assert unexpected_failures(page.watch, "sources") == []
+    assert console_errors_beyond_probes(page.watch, "sources") == []
 
 
 def test_without_a_basemap_the_map_still_draws_and_asks_for_no_tiles(page, app_server, layers) -> None:
