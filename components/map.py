@@ -289,3 +289,166 @@ def render_map(m: folium.Map, highlight: folium.FeatureGroup | None, key: str, h
         feature_group_to_add=highlight,
         returned_objects=["last_active_drawing", "last_object_clicked"],
     )
+
+
+#: Sequential classes (ColorBrewer Blues, 5 classes) and the no-data grey.
+CLASS_COLORS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+NO_DATA_COLOR = "#d5d8dc"
+
+
+def class_labels(bins: list[float], distinct: bool, unit: str) -> list[str]:
+    """Legend text per class: exact values when each value is its own class, else ranges.
+
+    Examples
+    --------
+    >>> class_labels([5.0, 10.0], True, "亿元")
+    ['5 亿元', '10 亿元']
+    >>> class_labels([10.0, 100.0], False, "亿元")
+    ['≤ 10 亿元', '10 – 100 亿元']
+    """
+    from geodata.figures import format_number
+
+    if distinct:
+        return [f"{format_number(b)} {unit}" for b in bins]
+    out, low = [], None
+    for b in bins:
+        out.append(
+            f"≤ {format_number(b)} {unit}"
+            if low is None
+            else f"{format_number(low)} – {format_number(b)} {unit}"
+        )
+        low = b
+    return out
+
+
+def _legend_rows(title: str, entries: list[tuple[str, str]]) -> str:
+    rows = [f'<div class="atlas-legend-title">{html.escape(title)}</div>']
+    for color, text in entries:
+        rows.append(
+            f'<div><span style="display:inline-block;width:14px;height:12px;background:{color};'
+            f'border:1px solid #666;margin-right:6px;vertical-align:middle"></span>{html.escape(text)}</div>'
+        )
+    return "".join(rows)
+
+
+def build_choropleth_map(
+    layers: dict[str, gpd.GeoDataFrame],
+    values: dict[str, tuple[float, int | None]],
+    labels: list[str],
+    title: str,
+    basemap: str = "none",
+) -> folium.Map:
+    """Districts (and platform points) coloured by class; grey where no source gives a value.
+
+    ``values`` maps an area name to (value, class index or None); ``labels`` are the
+    legend texts per class, with units.
+    """
+    m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
+    use_local_assets(m)
+    m.get_root().header.add_child(folium.Element(LEGEND_CSS))
+    if basemap == "osm":
+        folium.TileLayer(
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attr=OSM_ATTRIBUTION, name=BASEMAPS["osm"]
+        ).add_to(m)
+
+    def color_of(name: str) -> str:
+        cls = values.get(name, (float("nan"), None))[1]
+        return NO_DATA_COLOR if cls is None else CLASS_COLORS[min(int(cls), len(CLASS_COLORS) - 1)]
+
+    districts = layers["districts"].copy()
+    districts["_fill"] = [color_of(n) for n in districts["name_zh"]]
+    folium.GeoJson(
+        _with_tooltips(districts, "districts"),
+        name="区县",
+        style_function=lambda f: {
+            "color": "#555",
+            "weight": 1,
+            "fillColor": color_of(f["properties"]["name_zh"]),
+            "fillOpacity": 0.85,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        on_each_feature=_class_js("districts"),
+    ).add_to(m)
+    areas = layers["areas"]
+    with_value = areas[[values.get(n, (None, None))[1] is not None for n in areas["name_zh"]]]
+    if len(with_value):
+        folium.GeoJson(
+            _with_tooltips(with_value, "areas"),
+            name="平台与园区",
+            style_function=lambda f: {
+                "color": "#222",
+                "weight": 1.5,
+                "fill": True,
+                "fillColor": color_of(f["properties"]["name_zh"]),
+                "fillOpacity": 0.95,
+                "radius": 9,
+            },
+            marker=folium.CircleMarker(),
+            tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+            on_each_feature=_class_js("areas"),
+        ).add_to(m)
+    entries = [(CLASS_COLORS[i], text) for i, text in enumerate(labels[: len(CLASS_COLORS)])]
+    entries.append((NO_DATA_COLOR, "无数据（来源未给出）"))
+    Legend(_legend_rows(title, entries)).add_to(m)
+    d = layers["districts"]
+    b = d[d["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    return m
+
+
+def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "none") -> folium.Map:
+    """Projects as circles sized by investment within each currency (never converted)."""
+    import math
+
+    m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
+    use_local_assets(m)
+    m.get_root().header.add_child(folium.Element(LEGEND_CSS))
+    if basemap == "osm":
+        folium.TileLayer(
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attr=OSM_ATTRIBUTION, name=BASEMAPS["osm"]
+        ).add_to(m)
+    folium.GeoJson(
+        _with_tooltips(layers["districts"], "districts"),
+        style_function=_district_style,
+        interactive=False,
+        control=False,
+    ).add_to(m)
+    projects = layers["projects"].copy()
+    radius = {}
+    for unit, group in projects.groupby(projects["investment_unit"].fillna("")):
+        top = group["investment_value"].max()
+        for pid, v in zip(group["id"], group["investment_value"], strict=True):
+            radius[pid] = 6 if (not unit or pd_isna(v) or not top) else 6 + 14 * math.sqrt(v / top)
+    dashed = {"亿美元": "2 2"}
+    data = _with_tooltips(projects, "projects")
+    units = dict(zip(projects["id"], projects["investment_unit"].fillna(""), strict=True))
+    folium.GeoJson(
+        data,
+        name=STYLES["projects"].label_zh,
+        style_function=lambda f: {
+            "color": "#4a235a",
+            "weight": 2,
+            "fill": True,
+            "fillColor": STYLES["projects"].color,
+            "fillOpacity": 0.55,
+            "radius": radius[f["properties"]["id"]],
+            "dashArray": dashed.get(units[f["properties"]["id"]]),
+        },
+        marker=folium.CircleMarker(),
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        on_each_feature=_class_js("projects"),
+    ).add_to(m)
+    Legend(
+        '<div class="atlas-legend-title">签约 / 开工项目</div>'
+        "<div>圆点大小：投资额，按原币种分别计，未换算</div>"
+        "<div>实线：人民币（亿元）；点线：美元（亿美元）</div>"
+        "<div>最小圆点：来源未给出投资额</div>"
+    ).add_to(m)
+    d = layers["districts"]
+    b = d[d["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    return m
+
+
+def pd_isna(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)

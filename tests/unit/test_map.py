@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -126,3 +127,32 @@ def test_highlight_is_a_separate_feature_group(layers) -> None:
     fg = build_highlight(d[d["name_zh"] == "钱塘区"][["geometry"]])
     assert len(fg._children) == 1
     assert len(build_highlight(d.iloc[0:0][["geometry"]])._children) == 0
+
+
+def test_choropleth_greys_areas_without_a_value(layers) -> None:
+    from components.map import CLASS_COLORS, NO_DATA_COLOR, build_choropleth_map
+
+    m = build_choropleth_map(layers, {"钱塘区": (3700.0, 0)}, ["3,700 亿元"], "规上工业总产值（亿元）")
+    data = _geojson_data(m)
+    assert len(data["districts"]) == 13
+    geo = next(c for c in m._children.values() if getattr(c, "data", {}).get("features") == data["districts"])
+    colors = {f["properties"]["name_zh"]: geo.style_function(f)["fillColor"] for f in data["districts"]}
+    assert colors["钱塘区"] == CLASS_COLORS[0]
+    assert {c for n, c in colors.items() if n != "钱塘区"} == {NO_DATA_COLOR}
+    legend = next(c for c in m._children.values() if c._name == "Legend")
+    text = json.loads(legend.html_json)
+    assert "3,700 亿元" in text
+    assert "无数据（来源未给出）" in text
+
+
+def test_projects_are_sized_within_their_own_currency(layers) -> None:
+    from components.map import build_projects_map
+
+    m = build_projects_map(layers)
+    geo = next(c for c in m._children.values() if "projects" in str(getattr(c, "data", {}))[:20000])
+    sizes = {f["properties"]["id"]: geo.style_function(f) for f in geo.data["features"]}
+    # 优科豪马 is the only US-dollar project: the largest of its currency, drawn dotted
+    assert sizes["proj-yokohama"]["radius"] == 20
+    assert sizes["proj-yokohama"]["dashArray"] == "2 2"
+    # projects without an investment figure get the smallest marker
+    assert sizes["proj-zhongneng-phase2"]["radius"] == 6

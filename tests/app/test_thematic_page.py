@@ -1,0 +1,55 @@
+"""The thematic maps run for every indicator offered, and never colour an area without a value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geodata import store
+from geodata.areas import choropleth_indicators
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/thematic.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _indicators() -> list[str]:
+    names = set(store.read_pack_layer("districts")["name_zh"]) | set(
+        store.read_pack_layer("areas")["name_zh"]
+    )
+    return choropleth_indicators(store.read_pack_table("indicators"), names)
+
+
+def test_opens_on_industrial_output(at) -> None:
+    assert at.selectbox(key="thematic_indicator").value == "规上工业总产值"
+    table = at.dataframe[0].value
+    assert list(table["地区"]) == ["钱塘区"]
+    assert list(table["数值"]) == ["突破 3,700 亿元"]
+
+
+# a spread of the ~80 indicators on offer (each run takes most of a second)
+@pytest.mark.parametrize("indicator", _indicators()[::9])
+def test_indicators_run(at, indicator: str) -> None:
+    at.selectbox(key="thematic_indicator").select(indicator).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 1  # only areas with a sourced value are listed
+
+
+def test_projects_keep_their_currency(at) -> None:
+    at.radio(key="thematic_view").set_value("projects").run()
+    assert not at.exception
+    listing = at.dataframe[0].value
+    amounts = dict(zip(listing["项目"], listing["投资额"], strict=True))
+    assert amounts["优科豪马项目"] == "5 亿美元"
+    assert amounts["杭州芯聚半导体新一代显示技术研发生产项目"] == "10 亿元"
+    assert amounts["杭州中能透平机械装备二期项目"] == "来源未给出"
