@@ -13,6 +13,7 @@ pages = st.navigation(
         st.Page("app_pages/overview.py", title="总览", icon=":material/map:", default=True),
         st.Page("app_pages/areas.py", title="地区画像", icon=":material/bar_chart:"),
         st.Page("app_pages/thematic.py", title="专题地图", icon=":material/layers:"),
+        st.Page("app_pages/policies.py", title="政策匹配", icon=":material/policy:"),
         st.Page("app_pages/sources.py", title="数据与来源", icon=":material/menu_book:"),
     ]
 )

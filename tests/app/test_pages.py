@@ -120,3 +120,11 @@ def test_sources_page_lists_every_figure(indicators) -> None:
     shown = at.dataframe[1].value
     assert len(shown) == int((indicators["area"] == "钱塘区").sum())
     assert set(shown["地区"]) == {"钱塘区"}
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (Path(APP).parent / "app_pages").glob("*.py")))
+def test_every_page_runs(page: str) -> None:
+    at = _app()
+    at.switch_page(f"app_pages/{page}").run()
+    assert not at.exception, at.exception
+    assert at.title, f"{page} has no title"
