@@ -164,6 +164,13 @@ for i, g in enumerate(groups):
         key=f"compare_{i}",
         config={"displaylogo": False},
     )
+    st.download_button(
+        "下载本图数据（CSV）",
+        rows[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"compare_{g.indicator}_{g.period}.csv",
+        mime="text/csv",
+        key=f"dl_compare_{i}",
+    )
 if not groups:
     st.warning(f"“{chosen}”没有可比较的数字：来源中没有两条同一时期、同一单位的数字。")
 if left is not None:

@@ -73,3 +73,13 @@ def test_comparison_refuses_incomparable_figures(at) -> None:
     at.selectbox(key=state.AREAS_COMPARE).select("规上工业总产值").run()
     assert not at.exception
     assert any("没有可比较的数字" in w.value for w in at.warning)
+
+
+def test_each_chart_offers_its_data(at, indicators) -> None:
+    at.selectbox(key=state.AREAS_AREA).select("钱塘区").run()
+    at.selectbox(key=state.AREAS_COMPARE).select("基金规模").run()
+    keys = {b.key for b in at.get("download_button")}
+    for cat in GROUPS:
+        if len(chart_rows(indicators, "钱塘区", cat)[0]):
+            assert f"dl_{cat}" in keys, cat
+    assert "dl_compare_0" in keys
