@@ -3,17 +3,8 @@
 import streamlit as st
 
 from geodata import cached
+from geodata.areas import GROUPS
 from geodata.schema import INDICATOR_CATEGORIES
-
-CATEGORY_ZH = {
-    "output": "产出",
-    "investment": "投资",
-    "funds": "基金",
-    "innovation": "创新",
-    "land": "用地与空间",
-    "policy": "政策",
-    "other": "其他",
-}
 
 st.title("数据与来源")
 st.markdown(
@@ -42,7 +33,7 @@ indicators = cached.table("indicators")
 st.subheader(f"全部数字（{len(indicators)} 条）")
 c1, c2 = st.columns(2)
 areas = c1.multiselect("地区", sorted(indicators["area"].unique()), key="sources_area")
-cats = c2.multiselect("类别", list(INDICATOR_CATEGORIES), format_func=CATEGORY_ZH.get, key="sources_category")
+cats = c2.multiselect("类别", list(INDICATOR_CATEGORIES), format_func=GROUPS.get, key="sources_category")
 shown = indicators
 if areas:
     shown = shown[shown["area"].isin(areas)]

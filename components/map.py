@@ -218,12 +218,8 @@ LEGEND_CSS = f"""
 """
 
 
-def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm") -> folium.Map:
-    """The overview map: districts, zones and parks, supply sites, projects, innovation sources.
-
-    ``layers`` maps layer names (``schema.LAYERS``) to WGS-84 GeoDataFrames. Only Leaflet
-    from ``/app/static`` is loaded; the map is the same for every click.
-    """
+def _base_map(basemap: str) -> folium.Map:
+    """An empty atlas map: local Leaflet, the legend CSS and the chosen basemap's tiles."""
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}")
     m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
@@ -236,6 +232,23 @@ def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm"
             name=BASEMAPS["osm"],
             max_zoom=19,
         ).add_to(m)
+    return m
+
+
+def _fit_focus(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
+    # Open on the three focus districts, where every site, zone and project lies;
+    # the other districts stay in view around them as context.
+    b = districts[districts["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+
+
+def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm") -> folium.Map:
+    """The overview map: districts, zones and parks, supply sites, projects, innovation sources.
+
+    ``layers`` maps layer names (``schema.LAYERS``) to WGS-84 GeoDataFrames. Only Leaflet
+    from ``/app/static`` is loaded; the map is the same for every click.
+    """
+    m = _base_map(basemap)
 
     if "context" in layers:
         city = layers["context"][layers["context"]["adcode"] == "330100"]
@@ -254,11 +267,7 @@ def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm"
 
     Legend(legend_html()).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    # Open on the three focus districts, where every site, zone and project lies;
-    # the other districts stay in view around them as context.
-    d = layers["districts"]
-    b = d[d["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    _fit_focus(m, layers["districts"])
     return m
 
 
@@ -343,13 +352,7 @@ def build_choropleth_map(
     ``values`` maps an area name to (value, class index or None); ``labels`` are the
     legend texts per class, with units.
     """
-    m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
-    use_local_assets(m)
-    m.get_root().header.add_child(folium.Element(LEGEND_CSS))
-    if basemap == "osm":
-        folium.TileLayer(
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attr=OSM_ATTRIBUTION, name=BASEMAPS["osm"]
-        ).add_to(m)
+    m = _base_map(basemap)
 
     def color_of(name: str) -> str:
         cls = values.get(name, (float("nan"), None))[1]
@@ -390,9 +393,7 @@ def build_choropleth_map(
     entries = [(CLASS_COLORS[i], text) for i, text in enumerate(labels[: len(CLASS_COLORS)])]
     entries.append((NO_DATA_COLOR, "无数据（来源未给出）"))
     Legend(_legend_rows(title, entries)).add_to(m)
-    d = layers["districts"]
-    b = d[d["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    _fit_focus(m, layers["districts"])
     return m
 
 
@@ -400,13 +401,7 @@ def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "none
     """Projects as circles sized by investment within each currency (never converted)."""
     import math
 
-    m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
-    use_local_assets(m)
-    m.get_root().header.add_child(folium.Element(LEGEND_CSS))
-    if basemap == "osm":
-        folium.TileLayer(
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png", attr=OSM_ATTRIBUTION, name=BASEMAPS["osm"]
-        ).add_to(m)
+    m = _base_map(basemap)
     folium.GeoJson(
         _with_tooltips(layers["districts"], "districts"),
         style_function=_district_style,
@@ -444,9 +439,7 @@ def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "none
         "<div>实线：人民币（亿元）；点线：美元（亿美元）</div>"
         "<div>最小圆点：来源未给出投资额</div>"
     ).add_to(m)
-    d = layers["districts"]
-    b = d[d["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    _fit_focus(m, layers["districts"])
     return m
 
 
