@@ -115,3 +115,13 @@ else:
             width="stretch",
         )
         st.caption("金额按来源原文的币种列出（优科豪马项目为 5 亿美元），未做汇率换算；位置为示意位置。")
+        st.download_button(
+            "下载本图数据（CSV）",
+            projects.drop(columns="geometry")
+            .assign(lon=projects.geometry.x.round(6), lat=projects.geometry.y.round(6))
+            .to_csv(index=False)
+            .encode("utf-8-sig"),
+            file_name="projects.csv",
+            mime="text/csv",
+            key="thematic_projects_csv",
+        )
