@@ -53,3 +53,10 @@ def test_projects_keep_their_currency(at) -> None:
     assert amounts["优科豪马项目"] == "5 亿美元"
     assert amounts["杭州芯聚半导体新一代显示技术研发生产项目"] == "10 亿元"
     assert amounts["杭州中能透平机械装备二期项目"] == "来源未给出"
+
+
+def test_each_view_offers_its_data(at) -> None:
+    at.radio(key="thematic_view").set_value("choropleth").run()
+    assert "thematic_choropleth_csv" in {b.key for b in at.get("download_button")}
+    at.radio(key="thematic_view").set_value("projects").run()
+    assert "thematic_projects_csv" in {b.key for b in at.get("download_button")}
