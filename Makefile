@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	@. scripts/ensure_chromium.sh && $(BIN)/python bench/first_map.py
+	@. scripts/ensure_chromium.sh && $(BIN)/python bench/first_map.py && $(BIN)/python bench/filter_redraw.py
 
 # Rebuild the shipped data pack from its sources (needs the optional `build` extra).
 build-pack: $(STAMP)

@@ -11,6 +11,7 @@ state.init()
 pages = st.navigation(
     [
         st.Page("app_pages/overview.py", title="总览", icon=":material/map:", default=True),
+        st.Page("app_pages/parcels.py", title="产业用地地块", icon=":material/location_on:"),
         st.Page("app_pages/areas.py", title="地区画像", icon=":material/bar_chart:"),
         st.Page("app_pages/thematic.py", title="专题地图", icon=":material/layers:"),
         st.Page("app_pages/policies.py", title="政策匹配", icon=":material/policy:"),

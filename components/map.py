@@ -286,8 +286,20 @@ def build_highlight(feature_gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return fg
 
 
-def render_map(m: folium.Map, highlight: folium.FeatureGroup | None, key: str, height: int = 620) -> dict:
-    """Show a map in Streamlit; return what the user clicked (streamlit-folium's dict)."""
+def render_map(
+    m: folium.Map,
+    highlight: folium.FeatureGroup | None,
+    key: str,
+    height: int = 620,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    returned_objects: tuple[str, ...] = ("last_active_drawing", "last_object_clicked"),
+) -> dict:
+    """Show a map in Streamlit; return what the user clicked (streamlit-folium's dict).
+
+    ``center``/``zoom`` move the existing map (no rebuild); ``returned_objects`` limits which
+    interactions rerun the page.
+    """
     from streamlit_folium import st_folium
 
     return st_folium(
@@ -296,7 +308,9 @@ def render_map(m: folium.Map, highlight: folium.FeatureGroup | None, key: str, h
         height=height,
         use_container_width=True,
         feature_group_to_add=highlight,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
+        returned_objects=list(returned_objects),
+        center=list(center) if center else None,
+        zoom=zoom,
     )
 
 
@@ -445,3 +459,22 @@ def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "none
 
 def pd_isna(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
+
+
+def build_parcel_base_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm") -> folium.Map:
+    """The explorer's map without parcels: they change with the filters, so they travel in
+    a feature group (``build_parcels_group``) and filtering never rebuilds this map."""
+    return build_overview_map({**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap)
+
+
+def build_parcels_group(parcels: gpd.GeoDataFrame, selected: str | None) -> folium.FeatureGroup:
+    """The filtered parcels (clickable, same style as on the overview) and the selection ring."""
+    fg = folium.FeatureGroup(name=STYLES["parcels"].label_zh)
+    if len(parcels):
+        _geojson_layer(
+            parcels, "parcels", STYLES["parcels"].label_zh, _feature_style(STYLES["parcels"])
+        ).add_to(fg)
+    if selected is not None and selected in set(parcels["id"]):
+        for child in build_highlight(parcels[parcels["id"] == selected][["geometry"]])._children.values():
+            child.add_to(fg)
+    return fg

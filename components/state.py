@@ -34,3 +34,14 @@ AREAS_AREA = "areas_area"
 AREAS_MAP = "areas_map"
 AREAS_LAST_CLICK = "areas_last_click"
 AREAS_COMPARE = "areas_compare"
+
+#: Session-state keys of the parcel explorer, one place.
+PARCELS = {
+    name: f"parcels_{name}"
+    for name in (
+        "init", "notices", "districts", "platforms", "land_uses", "area_min", "area_max", "unknown_area",
+        "quarters", "statuses", "industries", "text", "selected", "compare", "sector", "center", "zoom",
+        "seen_center", "seen_zoom", "seen_rows", "map", "last_click", "table", "near_mode", "near_landmark",
+        "near_lon", "near_lat", "near_radius", "dl_csv", "dl_xlsx", "dl_geojson",
+    )
+}  # fmt: skip

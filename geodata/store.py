@@ -21,6 +21,7 @@ import pyogrio
 from geodata.schema import LAYERS, NUMERIC_COLUMNS, PACK_DIR, TABLES, WGS84
 
 STORE_ENV = "ATLAS_STORE"
+PACK_ENV = "ATLAS_PACK"  # another data pack (tests, benchmarks); the shipped one by default
 META_TABLE = "atlas_meta"
 REPO_DIR = PACK_DIR.parents[1]
 
@@ -35,6 +36,18 @@ def default_store_path() -> Path:
     """
     env = os.environ.get(STORE_ENV)
     return Path(env).expanduser() if env else REPO_DIR / "data" / "atlas.gpkg"
+
+
+def default_pack_dir() -> Path:
+    """The data pack the store is built from: ``$ATLAS_PACK``, else the shipped ``geodata/pack``.
+
+    Examples
+    --------
+    >>> default_pack_dir().name
+    'pack'
+    """
+    env = os.environ.get(PACK_ENV)
+    return Path(env).expanduser() if env else PACK_DIR
 
 
 def pack_hash(pack: Path = PACK_DIR) -> str:
@@ -107,9 +120,10 @@ def store_pack_hash(path: Path) -> str | None:
     return str(rows.iloc[0]) if len(rows) else None
 
 
-def ensure_store(path: Path | None = None, pack: Path = PACK_DIR) -> Path:
+def ensure_store(path: Path | None = None, pack: Path | None = None) -> Path:
     """Return a store that is up to date with the pack, building it if needed."""
     path = Path(path) if path is not None else default_store_path()
+    pack = Path(pack) if pack is not None else default_pack_dir()
     if not path.exists() or store_pack_hash(path) != pack_hash(pack):
         build_store(path, pack)
     return path

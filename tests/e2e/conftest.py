@@ -74,31 +74,18 @@ class Server:
     log: Path
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def start_server(tmp: Path, env_extra: dict[str, str] | None = None) -> Server:
+    """`streamlit run app.py` on a free port with its own store; waits until healthy."""
     port = _free_port()
-    tmp = tmp_path_factory.mktemp("e2e")
     log = tmp / "streamlit.log"
-    env = {**os.environ, "ATLAS_STORE": str(tmp / "atlas.gpkg"), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "ATLAS_STORE": str(tmp / "atlas.gpkg"), "PYTHONUNBUFFERED": "1", **(env_extra or {})}
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     with open(log, "w") as fh:
         proc = subprocess.Popen(
-            [
-                streamlit,
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
+            [streamlit, "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -116,12 +103,22 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
         except subprocess.TimeoutExpired:
             pass
-    yield Server(url, proc, log)
-    proc.terminate()
+    return Server(url, proc, log)
+
+
+def stop_server(server: Server) -> None:
+    server.proc.terminate()
     try:
-        proc.wait(timeout=10)
+        server.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        server.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = start_server(tmp_path_factory.mktemp("e2e"))
+    yield server
+    stop_server(server)
 
 
 @pytest.fixture(scope="session")

@@ -156,3 +156,16 @@ def test_projects_are_sized_within_their_own_currency(layers) -> None:
     assert sizes["proj-yokohama"]["dashArray"] == "2 2"
     # projects without an investment figure get the smallest marker
     assert sizes["proj-zhongneng-phase2"]["radius"] == 6
+
+
+def test_the_explorer_map_carries_parcels_only_in_its_feature_group(layers) -> None:
+    from components.map import build_parcel_base_map, build_parcels_group
+
+    base = build_parcel_base_map(layers, "none")
+    assert "parcels" not in _geojson_data(base)
+    parcels = layers["parcels"]
+    fg = build_parcels_group(parcels.iloc[:2], parcels["id"].iloc[0])
+    kids = list(fg._children.values())
+    assert len(kids[0].data["features"]) == 2
+    assert len(kids) == 2  # the parcels and the selection ring
+    assert len(build_parcels_group(parcels.iloc[:2], "not-shown")._children) == 1

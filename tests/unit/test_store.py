@@ -94,3 +94,12 @@ def test_store_opens_in_plain_geopandas(built: Path) -> None:
     # what a GIS user would do with the file
     gdf = gpd.read_file(built, layer="parcels")
     assert len(gdf) == 5
+
+
+def test_another_pack_can_be_chosen_by_environment(monkeypatch, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK_DIR, pack)
+    monkeypatch.setenv(store.PACK_ENV, str(pack))
+    assert store.default_pack_dir() == pack
+    path = store.ensure_store(tmp_path / "atlas.gpkg")
+    assert store.store_pack_hash(path) == store.pack_hash(pack)

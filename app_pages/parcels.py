@@ -1,0 +1,318 @@
+"""Parcel explorer: filter, find, open, compare, share and download the supply parcels."""
+
+import io
+import json
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from components.cards import build_feature_facts, render_feature_card
+from components.map import build_parcel_base_map, build_parcels_group, render_map
+from geodata import cached
+from geodata.parcels import (
+    ParcelQuery,
+    ViewState,
+    filter_options,
+    filter_parcels,
+    landmarks,
+    m2_to_mu,
+    mu_to_ha,
+    mu_to_m2,
+    nearest_features,
+    parcel_policies,
+    state_from_params,
+    state_to_params,
+    within_radius,
+)
+from geodata.schema import PARCEL_COLUMNS, PARCEL_STATUS_ZH
+from geodata.selection import new_click
+
+K = state.PARCELS  # the page's session-state keys
+LAYER_ZH = {"areas": "平台与园区", "innovation": "高校与科研机构", "projects": "项目", "parcels": "地块"}
+
+layers = cached.all_layers()
+parcels = layers["parcels"]
+policies = cached.table("policies")
+options = filter_options(parcels)
+sectors = sorted(set(policies["sector"]) - {"", "全部"})
+known = {
+    "districts": set(layers["districts"]["name_zh"]),
+    "platforms": set(layers["areas"]["name_zh"]),
+    "land_uses": set(options["land_uses"]),
+    "quarters": set(options["quarters"]),
+    "statuses": set(PARCEL_STATUS_ZH),
+    "industries": set(options["industries"]),
+    "parcel_ids": set(parcels["id"]),
+    "sectors": set(sectors),
+}
+
+# A shared link is read once per session, before any widget exists, so the widgets start
+# from it; afterwards the widgets are the truth and the URL follows them.
+if not st.session_state.get(K["init"]):
+    view, notices = state_from_params(st.query_params.to_dict(), known)
+    q = view.query
+    st.session_state.update(
+        {
+            K["init"]: True,
+            K["notices"]: notices,
+            K["districts"]: list(q.districts),
+            K["platforms"]: list(q.platforms),
+            K["land_uses"]: list(q.land_uses),
+            K["area_min"]: q.area_mu_min,
+            K["area_max"]: q.area_mu_max,
+            K["unknown_area"]: q.include_unknown_area,
+            K["quarters"]: list(q.quarters),
+            K["statuses"]: list(q.statuses),
+            K["industries"]: list(q.industries),
+            K["text"]: q.text,
+            K["selected"]: view.selected,
+            K["compare"]: list(view.compare),
+            K["sector"]: view.sector or "不限",
+            K["center"]: view.center,
+            K["zoom"]: view.zoom,
+            K["seen_center"]: view.center,
+            K["seen_zoom"]: view.zoom,
+        }
+    )
+
+# A click on the map (arrives in session state before this rerun) selects a parcel.
+click = new_click(st.session_state.get(K["map"]), st.session_state.get(K["last_click"]))
+if click is not None:
+    st.session_state[K["last_click"]] = click
+    if click.layer == "parcels" and click.key in known["parcel_ids"]:
+        st.session_state[K["selected"]] = click.key
+
+with st.sidebar:
+    st.markdown("**筛选地块**")
+    st.multiselect("区县", sorted(known["districts"]), key=K["districts"])
+    st.multiselect("平台 / 片区", options["platforms"], key=K["platforms"])
+    st.multiselect("用地性质", options["land_uses"], key=K["land_uses"])
+    c1, c2 = st.columns(2)
+    c1.number_input("面积下限（亩）", min_value=0.0, value=None, step=10.0, key=K["area_min"])
+    c2.number_input("面积上限（亩）", min_value=0.0, value=None, step=10.0, key=K["area_max"])
+    for label, key in (("下限", K["area_min"]), ("上限", K["area_max"])):
+        mu = st.session_state.get(key)
+        if mu is not None:
+            st.caption(f"{label} {mu:,.0f} 亩 = {mu_to_m2(mu):,.0f} m² = {mu_to_ha(mu):,.2f} 公顷")
+    st.checkbox("包括面积待公布的地块", key=K["unknown_area"])
+    st.multiselect("供应季度", options["quarters"], key=K["quarters"])
+    st.multiselect("状态", list(PARCEL_STATUS_ZH), format_func=PARCEL_STATUS_ZH.get, key=K["statuses"])
+    st.multiselect("产业方向", options["industries"], key=K["industries"])
+    st.text_input("搜索名称与描述（简繁体均可）", key=K["text"], max_chars=100)
+
+query = ParcelQuery(
+    districts=tuple(st.session_state[K["districts"]]),
+    platforms=tuple(st.session_state[K["platforms"]]),
+    land_uses=tuple(st.session_state[K["land_uses"]]),
+    area_mu_min=st.session_state[K["area_min"]],
+    area_mu_max=st.session_state[K["area_max"]],
+    include_unknown_area=st.session_state[K["unknown_area"]],
+    quarters=tuple(st.session_state[K["quarters"]]),
+    statuses=tuple(st.session_state[K["statuses"]]),
+    industries=tuple(st.session_state[K["industries"]]),
+    text=st.session_state[K["text"]],
+)
+shown = filter_parcels(parcels, query)
+# A row picked in the table (its selection is in session state before this rerun) selects
+# that parcel and flies the map to it; acted on once, like a map click.
+table_state = st.session_state.get(K["table"])
+rows = list(table_state["selection"]["rows"]) if table_state else []
+if rows and rows != st.session_state.get(K["seen_rows"]) and rows[0] < len(shown):
+    pick = shown.iloc[rows[0]]
+    st.session_state[K["selected"]] = pick["id"]
+    st.session_state[K["center"]] = (round(pick.geometry.y, 6), round(pick.geometry.x, 6))
+    st.session_state[K["zoom"]] = 14
+st.session_state[K["seen_rows"]] = rows
+selected = st.session_state.get(K["selected"])
+
+st.title("产业用地地块")
+st.caption(
+    "2026 年西湖区计划挂牌出让产业用地 21 宗、1,018 亩（紫金港科技城、云栖小镇、双浦镇，分季度供应）；"
+    "来源只点名了下列 5 处地块，逐宗面积、季度和编号待公布。位置均为示意位置。"
+)
+for notice in st.session_state.get(K["notices"], []):
+    st.warning(notice)
+
+col_map, col_table = st.columns([3, 2], gap="medium")
+with col_table:
+    st.markdown(f"**{len(shown)} 处地块**（共 {len(parcels)} 处）")
+    table = pd.DataFrame(
+        {
+            "地块": shown["name_zh"],
+            "区县": shown["district"],
+            "平台": shown["parent"].fillna(""),
+            "面积": [f"{v:,.0f} 亩" if pd.notna(v) else "待公布" for v in shown["area_mu"]],
+            "状态": shown["status"].map(PARCEL_STATUS_ZH).fillna("待公布"),
+        }
+    ).reset_index(drop=True)
+    styled = table.style.apply(
+        lambda r: ["background-color: #fdebd0" if shown.iloc[r.name]["id"] == selected else "" for _ in r],
+        axis=1,
+    )
+    event = st.dataframe(
+        styled,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=K["table"],
+        width="stretch",
+    )
+
+with col_map:
+    out = render_map(
+        build_parcel_base_map(layers, st.session_state[state.BASEMAP]),
+        build_parcels_group(shown, selected),
+        key=K["map"],
+        height=520,
+        center=st.session_state[K["center"]],
+        zoom=st.session_state[K["zoom"]],
+        returned_objects=("last_active_drawing", "last_object_clicked", "last_clicked", "center", "zoom"),
+    )
+    if out and out.get("center") and out.get("zoom"):
+        st.session_state[K["seen_center"]] = (round(out["center"]["lat"], 5), round(out["center"]["lng"], 5))
+        st.session_state[K["seen_zoom"]] = int(out["zoom"])
+
+# ---- the parcel card
+if selected in known["parcel_ids"]:
+    row = parcels[parcels["id"] == selected].iloc[0]
+    props = row.drop(labels="geometry").to_dict()
+    st.divider()
+    render_feature_card(str(props["name_zh"]), props)
+    near = nearest_features(row.geometry, layers)
+    st.markdown("**周边（直线距离，按示意位置计算）**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "类别": [LAYER_ZH.get(n.layer, n.layer) for n in near],
+                "名称": [n.name_zh for n in near],
+                "距离": [f"{n.distance_m / 1000:,.1f} km" for n in near],
+                "位置": ["示意" if n.geometry_quality == "indicative" else n.geometry_quality for n in near],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.selectbox("按行业匹配扶持政策", ["不限", *sectors], key=K["sector"])
+    sector = st.session_state[K["sector"]]
+    matches = parcel_policies(policies, str(row["district"]), None if sector == "不限" else sector)
+    if matches:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "措施": [m.measure for m in matches],
+                    "行业": [m.sector for m in matches],
+                    "上限": [m.cap_text or "" for m in matches],
+                    "比例": [m.rate_text or "" for m in matches],
+                    "来源": [m.source for m in matches],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption("详细条件、估算与原文见“政策匹配”页。")
+    else:
+        st.info(f"来源文件中没有适用于{row['district']}的扶持条款。")
+
+# ---- compare
+st.divider()
+st.subheader("对比地块")
+names = dict(zip(parcels["id"], parcels["name_zh"], strict=True))
+st.multiselect("选择 2–4 处地块", list(names), format_func=names.get, max_selections=4, key=K["compare"])
+picked = st.session_state[K["compare"]]
+if len(picked) >= 2:
+    facts = {
+        names[p]: dict(
+            build_feature_facts(parcels[parcels["id"] == p].iloc[0].drop(labels="geometry").to_dict())
+        )
+        for p in picked
+    }
+    st.dataframe(pd.DataFrame(facts), width="stretch")
+elif picked:
+    st.caption("再选一处即可对比。")
+
+# ---- near here
+st.divider()
+st.subheader("附近的地块")
+marks = landmarks(layers)
+mode = st.radio("以何处为中心", ["地标", "坐标", "地图上点击的位置"], horizontal=True, key=K["near_mode"])
+point = None
+if mode == "地标":
+    name = st.selectbox("地标", sorted(marks), key=K["near_landmark"])
+    point = marks[name]
+elif mode == "坐标":
+    c1, c2 = st.columns(2)
+    lon = c1.number_input(
+        "经度（WGS-84）", min_value=118.0, max_value=121.0, value=120.10, format="%.5f", key=K["near_lon"]
+    )
+    lat = c2.number_input(
+        "纬度（WGS-84）", min_value=29.0, max_value=31.0, value=30.25, format="%.5f", key=K["near_lat"]
+    )
+    point = (lon, lat)
+else:
+    spot = (out or {}).get("last_clicked")
+    if spot:
+        point = (spot["lng"], spot["lat"])
+    else:
+        st.caption("在地图上点击任意位置。")
+radius_km = st.slider("半径（公里）", 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])
+if point is not None:
+    hits = within_radius(point[0], point[1], parcels, radius_km * 1000)
+    if len(hits):
+        st.dataframe(
+            pd.DataFrame(
+                {"地块": hits["name_zh"], "距离": [f"{d / 1000:,.2f} km" for d in hits["distance_m"]]}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.info(f"{radius_km:g} 公里内没有地块。")
+
+# ---- download
+st.divider()
+st.subheader("下载筛选结果")
+cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
+export = shown[cols].copy()
+export.insert(0, "lat", shown.geometry.y.round(6))
+export.insert(0, "lon", shown.geometry.x.round(6))
+d1, d2, d3 = st.columns(3)
+d1.download_button(
+    "CSV", export.to_csv(index=False).encode("utf-8-sig"), "parcels.csv", "text/csv", key=K["dl_csv"]
+)
+xlsx = io.BytesIO()
+export.to_excel(xlsx, index=False, engine="openpyxl")
+d2.download_button(
+    "Excel",
+    xlsx.getvalue(),
+    "parcels.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key=K["dl_xlsx"],
+)
+geojson = json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True))
+d3.download_button(
+    "GeoJSON（WGS-84）",
+    json.dumps(geojson, ensure_ascii=False).encode("utf-8"),
+    "parcels.geojson",
+    "application/geo+json",
+    key=K["dl_geojson"],
+)
+st.caption(
+    f"面积换算：1 亩 = 10000/15 m²（约 {mu_to_m2(1):,.2f} m²），15 亩 = 1 公顷；{m2_to_mu(10000):g} 亩 = 1 公顷。"
+)
+
+# ---- the URL follows the page, so a copied link reopens this view
+st.query_params.from_dict(
+    state_to_params(
+        ViewState(
+            query=query,
+            selected=selected,
+            compare=tuple(picked),
+            center=st.session_state[K["seen_center"]],
+            zoom=st.session_state[K["seen_zoom"]],
+            sector=None
+            if st.session_state.get(K["sector"], "不限") == "不限"
+            else st.session_state[K["sector"]],
+        )
+    )
+)

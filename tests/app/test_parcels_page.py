@@ -1,0 +1,142 @@
+"""The parcel explorer: every filter, the card, compare, and the shareable URL (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.state import PARCELS as K
+from geodata import store
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "app_pages/parcels.py"
+
+
+def _open(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _rows(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["地块"])
+
+
+@pytest.fixture(scope="module")
+def parcels():
+    return store.read_pack_layer("parcels")
+
+
+def test_all_five_named_sites_are_listed(parcels) -> None:
+    at = _open()
+    assert sorted(_rows(at)) == sorted(parcels["name_zh"])
+    assert set(at.dataframe[0].value["面积"]) == {"待公布"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("districts", ["钱塘区"], 0),
+        ("districts", ["西湖区"], 5),
+        ("platforms", ["云栖小镇"], 1),
+        ("platforms", ["紫金港科技城"], 3),
+        ("land_uses", ["产业用地"], 5),
+        ("quarters", ["待公布"], 5),
+        ("statuses", ["planned"], 5),
+        ("statuses", ["sold"], 0),
+    ],
+)
+def test_each_multiselect_filter(key: str, value: list[str], expected: int) -> None:
+    at = _open()
+    at.multiselect(key=K[key]).set_value(value).run()
+    assert not at.exception
+    assert len(_rows(at)) == expected
+
+
+def test_industry_filter_offers_only_published_values() -> None:
+    at = _open()
+    assert at.multiselect(key=K["industries"]).options == []  # no source names a parcel's industry
+
+
+def test_area_range_and_unknown_areas() -> None:
+    at = _open()
+    at.number_input(key=K["area_min"]).set_value(10.0).run()
+    assert len(_rows(at)) == 5  # areas not published: kept while the box is ticked
+    assert any("10 亩 = 6,667 m²" in c.value for c in at.sidebar.caption)
+    at.checkbox(key=K["unknown_area"]).uncheck().run()
+    assert _rows(at) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("雲棲", ["国科大南侧地块"]), ("四號浦路", ["四号浦路东西两侧地块"])]
+)
+def test_search_in_traditional_characters(text: str, expected: list[str]) -> None:
+    at = _open()
+    at.text_input(key=K["text"]).input(text).run()
+    assert _rows(at) == expected
+
+
+def test_a_map_click_opens_the_card(parcels) -> None:
+    site = parcels.iloc[0]
+    at = _open()
+    at.session_state[K["map"]] = {
+        "last_active_drawing": {"properties": {"_layer": "parcels", "id": site["id"]}},
+        "last_object_clicked": {"lat": 30.1, "lng": 120.1},
+    }
+    at.run()
+    assert not at.exception
+    assert any(site["name_zh"] in m.value for m in at.markdown)
+    assert at.query_params["sel"] == site["id"]
+
+
+def test_compare_two_sites(parcels) -> None:
+    at = _open()
+    ids = list(parcels["id"][:2])
+    at.multiselect(key=K["compare"]).set_value(ids).run()
+    names = set(parcels["name_zh"][:2])
+    tables = [d.value for d in at.dataframe]
+    compared = [t for t in tables if set(t.columns) == names]
+    assert compared, [list(t.columns) for t in tables]
+    assert "面积" in compared[0].index
+
+
+def test_a_shared_link_reopens_the_same_view() -> None:
+    at = _open({"q": "云栖", "sel": "site-ucas-south", "st": "planned"})
+    assert _rows(at) == ["国科大南侧地块"]
+    assert at.text_input(key=K["text"]).value == "云栖"
+    assert at.multiselect(key=K["statuses"]).value == ["planned"]
+    assert any("国科大南侧地块" in m.value for m in at.markdown if m.value.startswith("####"))
+    assert at.query_params["q"] == "云栖"
+    assert at.query_params["sel"] == "site-ucas-south"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"z": "abc"},
+        {"d": "<script>alert(1)</script>"},
+        {"amin": "1e309"},
+        {"sel": "' OR 1=1"},
+        {"q": "x" * 5000},
+    ],
+)
+def test_a_hostile_link_is_ignored_with_a_notice(params: dict[str, str]) -> None:
+    at = _open(params)
+    assert at.warning, "a notice names the ignored parameter"
+    assert len(_rows(at)) == 5
+
+
+def test_a_shared_link_keeps_the_map_view() -> None:
+    at = _open({"c": "30.1,120.05", "z": "13", "amin": "10", "ua": "0"})
+    assert at.query_params["c"] == "30.1,120.05"
+    assert at.query_params["z"] == "13"
+    assert at.number_input(key=K["area_min"]).value == 10
+    assert at.checkbox(key=K["unknown_area"]).value is False
+    assert _rows(at) == []
+    assert not at.warning
