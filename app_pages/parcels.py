@@ -297,9 +297,7 @@ d3.download_button(
     "application/geo+json",
     key=K["dl_geojson"],
 )
-st.caption(
-    f"面积换算：1 亩 = 10000/15 m²（约 {mu_to_m2(1):,.2f} m²），15 亩 = 1 公顷；{m2_to_mu(10000):g} 亩 = 1 公顷。"
-)
+st.caption(f"面积换算：1 亩 = 10000/15 m²（约 {mu_to_m2(1):,.2f} m²），{m2_to_mu(10000):g} 亩 = 1 公顷。")
 
 # ---- the URL follows the page, so a copied link reopens this view
 st.query_params.from_dict(
