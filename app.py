@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import state
-from components.map import BASEMAPS
+from components.basemaps import basemaps, tianditu_key
 
 st.set_page_config(page_title="杭州产业用地图集", page_icon="🗺️", layout="wide")
 state.init()
@@ -19,11 +19,20 @@ pages = st.navigation(
     ]
 )
 
+catalogue = basemaps(tianditu_key())
 with st.sidebar:
-    st.selectbox("底图", options=list(BASEMAPS), format_func=BASEMAPS.get, key=state.BASEMAP)
-    st.caption(
-        "底图瓦片需联网；无网络时选择“无底图”，区县边界与各图层照常显示。"
-        "所有数字均来自五份来源文件，见“数据与来源”。"
+    st.selectbox(
+        "底图", options=list(catalogue), format_func=lambda k: catalogue[k].label_zh, key=state.BASEMAP
     )
+    chosen = catalogue[st.session_state[state.BASEMAP]]
+    if chosen.tiles:
+        st.caption(f"底图：{chosen.attribution}。无法连接底图服务器时自动改用离线底图。")
+    else:
+        st.caption("离线底图：区县边界与名称来自本地数据，无需网络。")
+    if "tianditu_vec" not in catalogue:
+        st.caption(
+            "天地图需要密钥：在环境变量 TIANDITU_KEY 或 .streamlit/secrets.toml 的 tianditu_key 中配置。"
+        )
+    st.caption("所有数字均来自五份来源文件，见“数据与来源”。")
 
 pages.run()

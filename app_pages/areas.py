@@ -81,7 +81,7 @@ with col_map:
     )
     render_map(
         build_overview_map(layers, st.session_state[state.BASEMAP]),
-        build_highlight(hl[["geometry"]]),
+        build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP]),
         key=state.AREAS_MAP,
         height=420,
     )

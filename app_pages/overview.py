@@ -50,7 +50,7 @@ with col_map:
         highlight_gdf = districts[districts["name_zh"] == district]
     render_map(
         build_overview_map(layers, st.session_state[state.BASEMAP]),
-        build_highlight(highlight_gdf[["geometry"]]),
+        build_highlight(highlight_gdf[["geometry"]], st.session_state[state.BASEMAP]),
         key=state.OVERVIEW_MAP,
     )
 

@@ -8,7 +8,13 @@ import streamlit as st
 
 from components import state
 from components.cards import build_feature_facts, render_feature_card
-from components.map import build_parcel_base_map, build_parcels_group, render_map
+from components.map import (
+    build_parcel_base_map,
+    build_parcels_group,
+    from_display_point,
+    render_map,
+    to_display_point,
+)
 from geodata import cached
 from geodata.parcels import (
     ParcelQuery,
@@ -160,17 +166,21 @@ with col_table:
     )
 
 with col_map:
+    basemap = st.session_state[state.BASEMAP]
+    center = st.session_state[K["center"]]
     out = render_map(
-        build_parcel_base_map(layers, st.session_state[state.BASEMAP]),
-        build_parcels_group(shown, selected),
+        build_parcel_base_map(layers, basemap),
+        build_parcels_group(shown, selected, basemap),
         key=K["map"],
         height=520,
-        center=st.session_state[K["center"]],
+        # the view is kept in WGS-84; over Amap the map is drawn in GCJ-02
+        center=to_display_point(*center, basemap) if center else None,
         zoom=st.session_state[K["zoom"]],
         returned_objects=("last_active_drawing", "last_object_clicked", "last_clicked", "center", "zoom"),
     )
     if out and out.get("center") and out.get("zoom"):
-        st.session_state[K["seen_center"]] = (round(out["center"]["lat"], 5), round(out["center"]["lng"], 5))
+        lat, lng = from_display_point(out["center"]["lat"], out["center"]["lng"], basemap)
+        st.session_state[K["seen_center"]] = (round(lat, 5), round(lng, 5))
         st.session_state[K["seen_zoom"]] = int(out["zoom"])
 
 # ---- the parcel card
@@ -252,7 +262,8 @@ elif mode == "坐标":
 else:
     spot = (out or {}).get("last_clicked")
     if spot:
-        point = (spot["lng"], spot["lat"])
+        lat, lng = from_display_point(spot["lat"], spot["lng"], st.session_state[state.BASEMAP])
+        point = (lng, lat)
     else:
         st.caption("在地图上点击任意位置。")
 radius_km = st.slider("半径（公里）", 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])

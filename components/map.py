@@ -19,17 +19,57 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from components.assets import use_local_assets
+from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
+from geodata.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
 from geodata.schema import FOCUS_DISTRICTS
 
 HANGZHOU_CENTER = (30.25, 119.75)
 MAP_BACKGROUND = "#eef2f5"
 
-#: Basemaps offered now; more (and the offline basemap) come with the basemap work.
-BASEMAPS = {
-    "osm": "OpenStreetMap",
-    "none": "无底图（离线可用）",
-}
-OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+OFFLINE_FILL = "#f3f1ea"
+
+
+def _catalogue(basemap: str) -> Basemap:
+    catalogue = basemaps(_tianditu_key())
+    if basemap not in catalogue:
+        raise ValueError(f"unknown basemap {basemap!r}")
+    return catalogue[basemap]
+
+
+def _tianditu_key() -> str | None:
+    from components.basemaps import tianditu_key
+
+    return tianditu_key()
+
+
+def for_display(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
+    """A layer in the coordinates its basemap is drawn in: GCJ-02 over Amap, else unchanged."""
+    return gdf_wgs84_to_gcj02(gdf) if _catalogue(basemap).crs == GCJ02 else gdf
+
+
+def to_display_point(lat: float, lng: float, basemap: str) -> tuple[float, float]:
+    """A WGS-84 point as drawn over ``basemap`` (lat, lng)."""
+    if _catalogue(basemap).crs == GCJ02:
+        lon2, lat2 = wgs84_to_gcj02(lng, lat)
+        return float(lat2), float(lon2)
+    return lat, lng
+
+
+def from_display_point(lat: float, lng: float, basemap: str) -> tuple[float, float]:
+    """A point read back from the map (a click, the centre) in WGS-84 (lat, lng).
+
+    Examples
+    --------
+    >>> from_display_point(30.25, 120.15, "osm")
+    (30.25, 120.15)
+    >>> lat, lng = from_display_point(*to_display_point(30.25, 120.15, "amap"), "amap")
+    >>> round(lat, 7), round(lng, 7)
+    (30.25, 120.15)
+    """
+    if _catalogue(basemap).crs == GCJ02:
+        lon2, lat2 = gcj02_to_wgs84(lng, lat)
+        return float(lat2), float(lon2)
+    return lat, lng
 
 
 @dataclass(frozen=True)
@@ -214,24 +254,113 @@ LEGEND_CSS = f"""
   font: 13px/1.5 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; color:#222;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px; }}
 .atlas-legend-title {{ font-weight: 600; margin-bottom: 2px; }}
+.atlas-district-label {{ font: 600 12px/18px "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+  color: #5d6d7e; text-align: center; white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
+.atlas-offline-notice {{ background: #fff8e1; border: 1px solid #f0c36d; border-radius: 4px; padding: 4px 8px;
+  font: 13px/1.4 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; color: #6d4c00; }}
 </style>
 """
 
 
-def _base_map(basemap: str) -> folium.Map:
-    """An empty atlas map: local Leaflet, the legend CSS and the chosen basemap's tiles."""
-    if basemap not in BASEMAPS:
-        raise ValueError(f"unknown basemap {basemap!r}")
+class OfflineFallback(MacroElement):
+    """Shows the offline basemap when the tile server cannot be reached (or always, if forced).
+
+    Watches the tile layers: if tiles fail and none has loaded, the tile layers are
+    removed, the offline basemap is added and a notice says the map is offline.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var offline = {{ this.offline_name }};
+            var tiles = [{% for t in this.tile_names %}{{ t }}{% if not loop.last %}, {% endif %}{% endfor %}];
+            function notice(text) {
+                var c = L.control({position: 'topright'});
+                c.onAdd = function() {
+                    var div = L.DomUtil.create('div', 'atlas-offline-notice');
+                    div.textContent = text;
+                    return div;
+                };
+                c.addTo(map);
+            }
+            function goOffline(text) {
+                if (map.hasLayer(offline)) return;
+                tiles.forEach(function(t) { map.removeLayer(t); });
+                offline.addTo(map);
+                offline.bringToBack();
+                notice(text);
+            }
+            if (tiles.length === 0) { goOffline({{ this.forced_text }}); return; }
+            var loaded = 0, failed = 0;
+            tiles.forEach(function(t) {
+                t.on('tileload', function() { loaded += 1; });
+                t.on('tileerror', function() {
+                    failed += 1;
+                    if (loaded === 0 && failed >= 3) goOffline({{ this.auto_text }});
+                });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, offline: folium.FeatureGroup, tiles: list[folium.TileLayer]):
+        super().__init__()
+        self._name = "OfflineFallback"
+        self.offline_name = offline.get_name()
+        self.tile_names = [t.get_name() for t in tiles]
+        self.forced_text = json.dumps("离线底图：区县边界与名称来自本地数据")
+        self.auto_text = json.dumps("无法连接底图服务器，已切换为离线底图（本地数据）")
+
+
+def _offline_basemap(districts: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """District outlines and names from the shipped data: a basemap that needs no server.
+
+    (The pack has no water layer, so none is drawn.) Not added to the map here: the
+    fallback script adds it when tiles fail, or at once when it is the chosen basemap.
+    """
+    fg = folium.FeatureGroup(name="离线底图", control=False, show=False)
+    folium.GeoJson(
+        json.loads(districts[["name_zh", "geometry"]].to_json(drop_id=True)),
+        style_function=lambda f: {
+            "color": "#9aa5b1",
+            "weight": 1,
+            "fillColor": OFFLINE_FILL,
+            "fillOpacity": 1,
+        },
+        interactive=False,
+    ).add_to(fg)
+    for name, pt in zip(districts["name_zh"], districts.representative_point(), strict=True):
+        folium.Marker(
+            [pt.y, pt.x],
+            icon=folium.DivIcon(html=f'<div class="atlas-district-label">{html.escape(str(name))}</div>',
+                                icon_size=(80, 18), icon_anchor=(40, 9)),
+            interactive=False,
+        ).add_to(fg)  # fmt: skip
+    return fg
+
+
+def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """An empty atlas map: local Leaflet, the legend CSS, the basemap's tiles and the
+    offline fallback (district outlines and names from ``districts``, in display coordinates)."""
+    bm = _catalogue(basemap)
     m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
     use_local_assets(m)
     m.get_root().header.add_child(folium.Element(LEGEND_CSS))
-    if basemap == "osm":
-        folium.TileLayer(
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            attr=OSM_ATTRIBUTION,
-            name=BASEMAPS["osm"],
-            max_zoom=19,
-        ).add_to(m)
+    tiles = []
+    for src in bm.tiles:
+        layer = folium.TileLayer(
+            src.url, attr=src.attribution, name=bm.label_zh, max_zoom=src.max_zoom,
+            subdomains=src.subdomains, control=False,
+        )  # fmt: skip
+        layer.add_to(m)
+        tiles.append(layer)
+    if districts is not None:
+        offline = _offline_basemap(districts)
+        offline.add_to(m)  # created hidden (show=False); the fallback shows it when needed
+        OfflineFallback(offline, tiles).add_to(m)
     return m
 
 
@@ -248,7 +377,8 @@ def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm"
     ``layers`` maps layer names (``schema.LAYERS``) to WGS-84 GeoDataFrames. Only Leaflet
     from ``/app/static`` is loaded; the map is the same for every click.
     """
-    m = _base_map(basemap)
+    layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
+    m = _base_map(basemap, layers["districts"])
 
     if "context" in layers:
         city = layers["context"][layers["context"]["adcode"] == "330100"]
@@ -271,10 +401,11 @@ def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm"
     return m
 
 
-def build_highlight(feature_gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
+def build_highlight(feature_gdf: gpd.GeoDataFrame, basemap: str = "osm") -> folium.FeatureGroup:
     """The changing part of the map: an outline around the selected area."""
     fg = folium.FeatureGroup(name="选中")
     if len(feature_gdf):
+        feature_gdf = for_display(feature_gdf, basemap)
         folium.GeoJson(
             json.loads(feature_gdf[["geometry"]].to_json(drop_id=True)),
             style_function=lambda f: {"color": "#f1c40f", "weight": 5, "fill": False},
@@ -359,14 +490,15 @@ def build_choropleth_map(
     values: dict[str, tuple[float, int | None]],
     labels: list[str],
     title: str,
-    basemap: str = "none",
+    basemap: str = OFFLINE,
 ) -> folium.Map:
     """Districts (and platform points) coloured by class; grey where no source gives a value.
 
     ``values`` maps an area name to (value, class index or None); ``labels`` are the
     legend texts per class, with units.
     """
-    m = _base_map(basemap)
+    layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
+    m = _base_map(basemap, layers["districts"])
 
     def color_of(name: str) -> str:
         cls = values.get(name, (float("nan"), None))[1]
@@ -411,11 +543,12 @@ def build_choropleth_map(
     return m
 
 
-def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "none") -> folium.Map:
+def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLINE) -> folium.Map:
     """Projects as circles sized by investment within each currency (never converted)."""
     import math
 
-    m = _base_map(basemap)
+    layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
+    m = _base_map(basemap, layers["districts"])
     folium.GeoJson(
         _with_tooltips(layers["districts"], "districts"),
         style_function=_district_style,
@@ -467,14 +600,20 @@ def build_parcel_base_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "o
     return build_overview_map({**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap)
 
 
-def build_parcels_group(parcels: gpd.GeoDataFrame, selected: str | None) -> folium.FeatureGroup:
+def build_parcels_group(
+    parcels: gpd.GeoDataFrame, selected: str | None, basemap: str = "osm"
+) -> folium.FeatureGroup:
     """The filtered parcels (clickable, same style as on the overview) and the selection ring."""
     fg = folium.FeatureGroup(name=STYLES["parcels"].label_zh)
+    parcels = for_display(parcels, basemap)
     if len(parcels):
         _geojson_layer(
             parcels, "parcels", STYLES["parcels"].label_zh, _feature_style(STYLES["parcels"])
         ).add_to(fg)
     if selected is not None and selected in set(parcels["id"]):
-        for child in build_highlight(parcels[parcels["id"] == selected][["geometry"]])._children.values():
+        # already in display coordinates: the ring is drawn as given
+        for child in build_highlight(
+            parcels[parcels["id"] == selected][["geometry"]], "osm"
+        )._children.values():
             child.add_to(fg)
     return fg

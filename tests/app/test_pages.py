@@ -105,7 +105,7 @@ def test_a_click_on_an_unknown_feature_is_ignored() -> None:
 
 def test_offline_basemap_choice_runs() -> None:
     at = _app()
-    at.sidebar.selectbox(key=state.BASEMAP).select("none").run()
+    at.sidebar.selectbox(key=state.BASEMAP).select("offline").run()
     assert not at.exception
 
 

@@ -23,9 +23,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from components.basemaps import basemaps, tile_hosts
 from tests.e2e.helpers import ARTIFACTS, REPO
 
-TILE_HOSTS = {"tile.openstreetmap.org"}
+TILE_HOSTS = tile_hosts(basemaps("test-key"))  # answered with a generated tile, never fetched
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

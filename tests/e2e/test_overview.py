@@ -167,7 +167,7 @@ def test_without_a_basemap_the_map_still_draws_and_asks_for_no_tiles(page, app_s
     _open(page, app_server)
     assert page.watch.tiles > 0  # the default basemap does ask for tiles
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name="无底图（离线可用）").click()
+    page.get_by_role("option", name="离线底图（本地数据）").click()
     wait_for_app(page)
     tiles_before = page.watch.tiles
     # A different basemap is a different map: streamlit-folium builds it in a new frame,

@@ -61,8 +61,7 @@ def test_map_click_opens_card_and_row_zooms_map(page, app_server) -> None:
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
     page.get_by_role("heading", name="四号浦路东西两侧地块").wait_for(timeout=20_000)
-    wait_for_app(page)
-    assert "sel=site-sihaopu-rd" in page.url
+    page.wait_for_url("**sel=site-sihaopu-rd**")
 
     # a row of the table: the map flies to that parcel
     content.evaluate("() => window.map.setView([30.25, 120.1], 10, {animate: false})")
@@ -79,7 +78,7 @@ def test_map_click_opens_card_and_row_zooms_map(page, app_server) -> None:
     )
     first = store.read_pack_layer("parcels").iloc[0]
     page.get_by_role("heading", name=first["name_zh"]).wait_for()  # the row's card replaced the clicked one
-    assert f"sel={first['id']}" in page.url
+    page.wait_for_url(f"**sel={first['id']}**")
     page.screenshot(path=str(ARTIFACTS / "parcels-selected.png"))
 
 

@@ -39,7 +39,7 @@ def test_no_cdn_in_rendered_map(html: str) -> None:
 
 
 def test_offline_basemap_loads_nothing_from_outside(layers) -> None:
-    html = build_overview_map(layers, "none").get_root().render()
+    html = build_overview_map(layers, "offline").get_root().render()
     assert not re.findall(r"https?://(?!github\.com)[^\s\"']+\.(?:js|css|png)", html)
     assert "tile.openstreetmap.org" not in html
 
@@ -59,7 +59,7 @@ def _geojson_data(m) -> dict[str, list[dict]]:
 def test_every_feature_is_on_the_map(html: str, layers) -> None:
     for name in ("districts", "areas", "parcels", "projects", "innovation"):
         assert html.count(f'"_layer": "{name}"') == len(layers[name]), name
-    data = _geojson_data(build_overview_map(layers, "none"))
+    data = _geojson_data(build_overview_map(layers, "offline"))
     assert sorted(f["properties"]["name_zh"] for f in data["districts"]) == sorted(
         layers["districts"]["name_zh"]
     )
@@ -67,7 +67,7 @@ def test_every_feature_is_on_the_map(html: str, layers) -> None:
 
 
 def test_only_display_properties_reach_the_browser(layers) -> None:
-    data = _geojson_data(build_overview_map(layers, "none"))
+    data = _geojson_data(build_overview_map(layers, "offline"))
     for features in data.values():
         for f in features:
             assert set(f["properties"]) <= {
@@ -87,7 +87,7 @@ def test_layers_get_css_classes_for_counting_in_the_browser(html: str) -> None:
 
 
 def test_indicative_features_are_dashed(layers) -> None:
-    html = build_overview_map(layers, "none").get_root().render()
+    html = build_overview_map(layers, "offline").get_root().render()
     assert all(layers["parcels"]["geometry_quality"] == "indicative")
     assert '"dashArray": "3 3"' in html
 
@@ -108,11 +108,11 @@ def test_tooltips_escape_text_from_data() -> None:
 def test_hostile_names_do_not_reach_the_map_as_html(layers) -> None:
     hostile = layers["parcels"].copy()
     hostile.loc[hostile.index[0], "name_zh"] = "<img src=x onerror=alert(1)>"
-    html = build_overview_map({**layers, "parcels": hostile}, "none").get_root().render()
+    html = build_overview_map({**layers, "parcels": hostile}, "offline").get_root().render()
     assert "<img src=x" not in html
     tips = [
         f["properties"]["_tip"]
-        for f in _geojson_data(build_overview_map({**layers, "parcels": hostile}, "none"))["parcels"]
+        for f in _geojson_data(build_overview_map({**layers, "parcels": hostile}, "offline"))["parcels"]
     ]
     assert "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>供地地块 · 示意位置" in tips
 
@@ -161,7 +161,7 @@ def test_projects_are_sized_within_their_own_currency(layers) -> None:
 def test_the_explorer_map_carries_parcels_only_in_its_feature_group(layers) -> None:
     from components.map import build_parcel_base_map, build_parcels_group
 
-    base = build_parcel_base_map(layers, "none")
+    base = build_parcel_base_map(layers, "offline")
     assert "parcels" not in _geojson_data(base)
     parcels = layers["parcels"]
     fg = build_parcels_group(parcels.iloc[:2], parcels["id"].iloc[0])
