@@ -20,6 +20,7 @@ from folium.utilities import JsCode
 
 from components.assets import use_local_assets
 from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
+from components.map_tools import add_map_tools
 from geodata.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
 from geodata.schema import FOCUS_DISTRICTS
 
@@ -288,6 +289,10 @@ class OfflineFallback(MacroElement):
             function goOffline(text) {
                 if (map.hasLayer(offline)) return;
                 tiles.forEach(function(t) { map.removeLayer(t); });
+                // the minimap shows the same unreachable tiles: hide it too
+                map.getContainer().querySelectorAll('.leaflet-control-minimap').forEach(function(e) {
+                    e.style.display = 'none';
+                });
                 offline.addTo(map);
                 offline.bringToBack();
                 notice(text);
@@ -357,6 +362,12 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None) -> folium
         )  # fmt: skip
         layer.add_to(m)
         tiles.append(layer)
+    minimap = (
+        bm.tiles[0].url
+        if bm.tiles and ("{s}" not in bm.tiles[0].url or bm.tiles[0].subdomains == "abc")
+        else None
+    )
+    add_map_tools(m, None, minimap)
     if districts is not None:
         offline = _offline_basemap(districts)
         offline.add_to(m)  # created hidden (show=False); the fallback shows it when needed

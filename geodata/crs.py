@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -372,3 +373,44 @@ def haversine_m(lon1, lat1, lon2, lat2):
     a = np.sin((lat2 - lat1) / 2.0) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2.0) ** 2
     d = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
     return float(d) if np.ndim(d) == 0 else d
+
+
+#: CGCS2000 / 3-degree Gauss-Kruger zone 40 (central meridian 120°E) *with* the zone
+#: number prefixed to the easting (40 500 000 m at the meridian), as many survey files write it.
+CGCS2000_GK_ZONE40_PREFIXED = "EPSG:4528"
+
+
+@lru_cache(maxsize=8)
+def _transformer(src: str, dst: str):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def cgcs2000_gk_to_wgs84(x, y, *, zone_prefix: bool = False):
+    """CGCS2000 3-degree Gauss-Kruger (zone around 120°E) metres → WGS-84 lon/lat, via pyproj.
+
+    CGCS2000 and WGS-84 agree to well under a metre, so the datum step is the identity
+    (as in EPSG's own transformation); the projection is inverted exactly.
+
+    Examples
+    --------
+    >>> lon, lat = cgcs2000_gk_to_wgs84(500000.0, 3320113.398)
+    >>> round(float(lon), 6), round(float(lat), 6)
+    (120.0, 30.0)
+    """
+    src = CGCS2000_GK_ZONE40_PREFIXED if zone_prefix else CGCS2000_GK_120E
+    return _transformer(src, WGS84).transform(x, y)
+
+
+def wgs84_to_cgcs2000_gk(lon, lat, *, zone_prefix: bool = False):
+    """WGS-84 lon/lat → CGCS2000 3-degree Gauss-Kruger metres (zone around 120°E), via pyproj.
+
+    Examples
+    --------
+    >>> x, y = wgs84_to_cgcs2000_gk(120.0, 30.0, zone_prefix=True)
+    >>> round(float(x), 3)
+    40500000.0
+    """
+    dst = CGCS2000_GK_ZONE40_PREFIXED if zone_prefix else CGCS2000_GK_120E
+    return _transformer(WGS84, dst).transform(lon, lat)
