@@ -8,7 +8,6 @@ the plugins run exactly from the vendored files. Once ``components.map._base_map
 
 from __future__ import annotations
 
-import inspect
 import mimetypes
 import re
 import threading
@@ -21,7 +20,6 @@ from urllib.parse import unquote, urlparse
 import folium
 import pytest
 
-import components.map
 from components.assets import STATIC_DIR, STATIC_URL, local_asset_path, use_local_assets
 from components.map_tools import add_map_tools
 from tests.e2e.conftest import TILE_PNG
@@ -261,10 +259,6 @@ def test_minimap_with_a_basemap(page, site) -> None:
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
-@pytest.mark.skipif(
-    "add_map_tools" not in inspect.getsource(components.map),
-    reason="components.map does not call add_map_tools yet",
-)
 def test_the_app_map_has_the_tools(page, app_server) -> None:
     page.goto(app_server.url, wait_until="domcontentloaded")
     wait_for_app(page)
