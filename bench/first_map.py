@@ -17,19 +17,19 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the browser-test helpers start the server the same way
+
+from tests.e2e.conftest import Server, start_server, stop_server  # noqa: E402
+
 OUT = REPO / "bench" / "results"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 ARGS = [
@@ -45,31 +45,10 @@ ARGS = [
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(store: Path) -> tuple[subprocess.Popen, str, float]:
-    port = free_port()
+def start_timed(store: Path) -> tuple[Server, float]:
+    """A fresh server on its own store; returns it with the moment the process was started."""
     t0 = time.perf_counter()
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    proc = subprocess.Popen(
-        [streamlit, "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=REPO,
-        env={**os.environ, "ATLAS_STORE": str(store)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.02)
-    return proc, url, t0
+    return start_server(store.parent, {"ATLAS_STORE": str(store)}), t0
 
 
 def open_map(browser, url: str) -> tuple[float, int, int]:
@@ -99,7 +78,8 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=exe if exe != "playwright" else None, args=ARGS)
         for _ in range(RUNS):
             with tempfile.TemporaryDirectory() as tmp:
-                proc, url, t0 = start_server(Path(tmp) / "atlas.gpkg")
+                server, t0 = start_timed(Path(tmp) / "atlas.gpkg")
+                url = server.url
                 try:
                     ctx_t = time.perf_counter()
                     elapsed, nbytes, nreq = open_map(browser, url)
@@ -109,8 +89,7 @@ def main() -> None:
                     size.append(nbytes)
                     reqs.append(nreq)
                 finally:
-                    proc.terminate()
-                    proc.wait(timeout=10)
+                    stop_server(server)
         browser.close()
     result = {
         "runs": RUNS,
