@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import xyzservices.providers as xyz
 
@@ -69,6 +70,7 @@ def _tianditu(layer: str, key: str) -> TileSource:
     )
 
 
+@lru_cache(maxsize=4)
 def basemaps(tianditu_key: str | None = None) -> dict[str, Basemap]:
     """Every basemap on offer; the Tianditu ones only with a key (``$TIANDITU_KEY`` or secrets).
 
@@ -110,8 +112,13 @@ def basemaps(tianditu_key: str | None = None) -> dict[str, Basemap]:
     return out
 
 
+@lru_cache(maxsize=1)
 def tianditu_key() -> str | None:
-    """The Tianditu key from the environment or Streamlit secrets, if configured."""
+    """The Tianditu key from the environment or Streamlit secrets, if configured.
+
+    Read once per process (a new key needs a restart): looking secrets up on every map
+    build cost a quarter of a second each time.
+    """
     key = os.environ.get(TIANDITU_ENV)
     if key:
         return key

@@ -255,6 +255,7 @@ LEGEND_CSS = f"""
   font: 13px/1.5 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; color:#222;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px; }}
 .atlas-legend-title {{ font-weight: 600; margin-bottom: 2px; }}
+.leaflet-container.atlas-offline {{ background: {OFFLINE_FILL}; }}
 .atlas-district-label {{ font: 600 12px/18px "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
   color: #5d6d7e; text-align: center; white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
 .atlas-offline-notice {{ background: #fff8e1; border: 1px solid #f0c36d; border-radius: 4px; padding: 4px 8px;
@@ -294,7 +295,7 @@ class OfflineFallback(MacroElement):
                     e.style.display = 'none';
                 });
                 offline.addTo(map);
-                offline.bringToBack();
+                map.getContainer().classList.add('atlas-offline');
                 notice(text);
             }
             if (tiles.length === 0) { goOffline({{ this.forced_text }}); return; }
@@ -321,22 +322,14 @@ class OfflineFallback(MacroElement):
 
 
 def _offline_basemap(districts: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """District outlines and names from the shipped data: a basemap that needs no server.
+    """District names from the shipped data: with the district outlines every atlas map
+    already draws, a basemap that needs no server. (The pack has no water layer.)
 
-    (The pack has no water layer, so none is drawn.) Not added to the map here: the
-    fallback script adds it when tiles fail, or at once when it is the chosen basemap.
+    Only the labels live here — the outlines are not drawn twice, which keeps the map's
+    script, sent on every rerun, small. Not added to the map here: the fallback script
+    shows it when tiles fail, or at once when it is the chosen basemap.
     """
     fg = folium.FeatureGroup(name="离线底图", control=False, show=False)
-    folium.GeoJson(
-        json.loads(districts[["name_zh", "geometry"]].to_json(drop_id=True)),
-        style_function=lambda f: {
-            "color": "#9aa5b1",
-            "weight": 1,
-            "fillColor": OFFLINE_FILL,
-            "fillOpacity": 1,
-        },
-        interactive=False,
-    ).add_to(fg)
     for name, pt in zip(districts["name_zh"], districts.representative_point(), strict=True):
         folium.Marker(
             [pt.y, pt.x],
