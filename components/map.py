@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 from branca.element import MacroElement
+from folium.map import FitBounds
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -370,9 +371,13 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None) -> folium
 
 def _fit_focus(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
     # Open on the three focus districts, where every site, zone and project lies;
-    # the other districts stay in view around them as context.
+    # the other districts stay in view around them as context. Without animation: an
+    # animated opening fit ends a moment later and undoes a pan, zoom or click made
+    # meanwhile (seen in browser tests).
     b = districts[districts["name_zh"].isin(FOCUS_DISTRICTS)].total_bounds
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    fit = FitBounds([[b[1], b[0]], [b[3], b[2]]])
+    fit.options["animate"] = False
+    m.add_child(fit)
 
 
 def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm") -> folium.Map:

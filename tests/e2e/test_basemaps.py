@@ -95,25 +95,18 @@ def test_a_parcel_sits_on_the_same_basemap_spot_in_both_coordinate_systems(
     if label != "OpenStreetMap":
         _choose_basemap(page, label)
     content = _single_map(page)
-    # Centre on the parcel as drawn (WGS-84 or GCJ-02), at a zoom where 500 m is ~100 px. A
-    # freshly built map may still finish its opening fit after our move; then move again.
+    # centre on the parcel as drawn (WGS-84 or GCJ-02), at a zoom where 500 m is ~100 px
     needle = f"/{ZOOM}/{tx}/{ty}.png" if not gcj else f"x={tx}&y={ty}&z={ZOOM}"
-    for attempt in range(3):
-        content.evaluate(
-            "([lat, lng, z]) => window.map.setView([lat, lng], z, {animate: false})",
-            [float(lat), float(lng), ZOOM],
-        )
-        try:
-            content.wait_for_function(
-                "([needle, z]) => window.map.getZoom() === z && Array.from(document.querySelectorAll("
-                "'img.leaflet-tile')).some(i => i.src.includes(needle) && i.complete)",
-                arg=[needle, ZOOM],
-                timeout=5_000,
-            )
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    content.evaluate(
+        "([lat, lng, z]) => window.map.setView([lat, lng], z, {animate: false})",
+        [float(lat), float(lng), ZOOM],
+    )
+    content.wait_for_function(
+        "([needle, z]) => window.map.getZoom() === z && Array.from(document.querySelectorAll("
+        "'img.leaflet-tile')).some(i => i.src.includes(needle) && i.complete)",
+        arg=[needle, ZOOM],
+        timeout=15_000,
+    )
     spot = content.evaluate(
         """([needle, px, py]) => {
             const img = Array.from(document.querySelectorAll('img.leaflet-tile')).find(i => i.src.includes(needle));
