@@ -91,9 +91,9 @@ if click is not None:
 
 with st.sidebar:
     st.markdown("**筛选地块**")
-    st.multiselect("区县", sorted(known["districts"]), key=K["districts"])
-    st.multiselect("平台 / 片区", options["platforms"], key=K["platforms"])
-    st.multiselect("用地性质", options["land_uses"], key=K["land_uses"])
+    st.multiselect("区县", sorted(known["districts"]), key=K["districts"], placeholder="不限")
+    st.multiselect("平台 / 片区", options["platforms"], key=K["platforms"], placeholder="不限")
+    st.multiselect("用地性质", options["land_uses"], key=K["land_uses"], placeholder="不限")
     c1, c2 = st.columns(2)
     c1.number_input("面积下限（亩）", min_value=0.0, value=None, step=10.0, key=K["area_min"])
     c2.number_input("面积上限（亩）", min_value=0.0, value=None, step=10.0, key=K["area_max"])
@@ -102,9 +102,15 @@ with st.sidebar:
         if mu is not None:
             st.caption(f"{label} {mu:,.0f} 亩 = {mu_to_m2(mu):,.0f} m² = {mu_to_ha(mu):,.2f} 公顷")
     st.checkbox("包括面积待公布的地块", key=K["unknown_area"])
-    st.multiselect("供应季度", options["quarters"], key=K["quarters"])
-    st.multiselect("状态", list(PARCEL_STATUS_ZH), format_func=PARCEL_STATUS_ZH.get, key=K["statuses"])
-    st.multiselect("产业方向", options["industries"], key=K["industries"])
+    st.multiselect("供应季度", options["quarters"], key=K["quarters"], placeholder="不限")
+    st.multiselect(
+        "状态",
+        list(PARCEL_STATUS_ZH),
+        format_func=PARCEL_STATUS_ZH.get,
+        key=K["statuses"],
+        placeholder="不限",
+    )
+    st.multiselect("产业方向", options["industries"], key=K["industries"], placeholder="不限")
     st.text_input("搜索名称与描述（简繁体均可）", key=K["text"], max_chars=100)
 
 query = ParcelQuery(
@@ -228,7 +234,14 @@ if selected in known["parcel_ids"]:
 st.divider()
 st.subheader("对比地块")
 names = dict(zip(parcels["id"], parcels["name_zh"], strict=True))
-st.multiselect("选择 2–4 处地块", list(names), format_func=names.get, max_selections=4, key=K["compare"])
+st.multiselect(
+    "选择 2–4 处地块",
+    list(names),
+    format_func=names.get,
+    max_selections=4,
+    key=K["compare"],
+    placeholder="选择地块",
+)
 picked = st.session_state[K["compare"]]
 if len(picked) >= 2:
     facts = {

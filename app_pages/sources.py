@@ -14,8 +14,10 @@ st.markdown(
 
 sources = cached.table("sources")
 st.subheader("来源文件")
+KIND_ZH = {"news": "新闻报道", "policy": "政策文件"}
+SCRIPT_ZH = {"simplified": "简体", "traditional": "繁体"}
 st.dataframe(
-    sources.rename(
+    sources.assign(kind=sources["kind"].map(KIND_ZH), script=sources["script"].map(SCRIPT_ZH)).rename(
         columns={
             "file": "文件",
             "title_zh": "标题",
@@ -32,8 +34,12 @@ st.dataframe(
 indicators = cached.table("indicators")
 st.subheader(f"全部数字（{len(indicators)} 条）")
 c1, c2 = st.columns(2)
-areas = c1.multiselect("地区", sorted(indicators["area"].unique()), key="sources_area")
-cats = c2.multiselect("类别", list(INDICATOR_CATEGORIES), format_func=GROUPS.get, key="sources_category")
+areas = c1.multiselect(
+    "地区", sorted(indicators["area"].unique()), key="sources_area", placeholder="全部地区"
+)
+cats = c2.multiselect(
+    "类别", list(INDICATOR_CATEGORIES), format_func=GROUPS.get, key="sources_category", placeholder="全部类别"
+)
 shown = indicators
 if areas:
     shown = shown[shown["area"].isin(areas)]
