@@ -1,8 +1,6 @@
 """Area profiles: pick a district, platform or park on the map or from the list; see its
 figures grouped as output, investment, funds and innovation, compare areas, download data."""
 
-import io
-
 import pandas as pd
 import streamlit as st
 
@@ -199,13 +197,9 @@ c1.download_button(
     file_name="indicators.csv",
     mime="text/csv",
 )
-xlsx = io.BytesIO()
-with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-    indicators.to_excel(writer, sheet_name="indicators", index=False)
-    funds.to_excel(writer, sheet_name="funds", index=False)
 c2.download_button(
     "全部数字与基金（Excel）",
-    xlsx.getvalue(),
+    cached.figures_workbook(),
     file_name="hangzhou_atlas_figures.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

@@ -1,6 +1,5 @@
 """Parcel explorer: filter, find, open, compare, share and download the supply parcels."""
 
-import io
 import json
 
 import pandas as pd
@@ -16,6 +15,8 @@ from components.map import (
     to_display_point,
 )
 from geodata import cached
+from geodata.exports import to_xlsx
+from geodata.figures import format_value
 from geodata.parcels import (
     ParcelQuery,
     ViewState,
@@ -139,10 +140,16 @@ st.session_state[K["seen_rows"]] = rows
 selected = st.session_state.get(K["selected"])
 
 st.title("产业用地地块")
-st.caption(
-    "2026 年西湖区计划挂牌出让产业用地 21 宗、1,018 亩（紫金港科技城、云栖小镇、双浦镇，分季度供应）；"
-    "来源只点名了下列 5 处地块，逐宗面积、季度和编号待公布。位置均为示意位置。"
-)
+# The plan as a whole, from its own rows of the figures table (with their source).
+plan = cached.table("indicators")
+plan = plan[plan["subject"] == "2026年产业用地出让计划"]
+if len(plan):
+    st.caption(
+        "西湖区 2026 年产业用地出让计划："
+        + "，".join(f"{r.indicator} {format_value(r.value, r.unit, r.qualifier)}" for r in plan.itertuples())
+        + f"（来源：{'、'.join(sorted(set(plan['source'])))}）。"
+        f"来源只点名了下列 {len(parcels)} 处地块，逐宗面积、季度和编号待公布；位置均为示意位置。"
+    )
 for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
 
@@ -304,11 +311,9 @@ d1, d2, d3 = st.columns(3)
 d1.download_button(
     "CSV", export.to_csv(index=False).encode("utf-8-sig"), "parcels.csv", "text/csv", key=K["dl_csv"]
 )
-xlsx = io.BytesIO()
-export.to_excel(xlsx, index=False, engine="openpyxl")
 d2.download_button(
     "Excel",
-    xlsx.getvalue(),
+    to_xlsx({"parcels": export}),
     "parcels.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key=K["dl_xlsx"],

@@ -114,7 +114,16 @@ else:
             hide_index=True,
             width="stretch",
         )
-        st.caption("金额按来源原文的币种列出（优科豪马项目为 5 亿美元），未做汇率换算；位置为示意位置。")
+        foreign = projects[projects["investment_unit"].notna() & (projects["investment_unit"] != "亿元")]
+        named = "、".join(
+            f"{n}为 {v:g} {u}"
+            for n, v, u in zip(
+                foreign["name_zh"], foreign["investment_value"], foreign["investment_unit"], strict=True
+            )
+        )
+        st.caption(
+            f"金额按来源原文的币种列出{'（' + named + '）' if named else ''}，未做汇率换算；位置为示意位置。"
+        )
         st.download_button(
             "下载本图数据（CSV）",
             projects.drop(columns="geometry")

@@ -28,21 +28,12 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the browser-test helpers start the server the same way
 
+from tests.e2e.conftest import CHROMIUM_ARGS as ARGS  # noqa: E402
 from tests.e2e.conftest import Server, start_server, stop_server  # noqa: E402
+from tests.e2e.test_overview import MAP_FRAME as FRAME  # noqa: E402
 
 OUT = REPO / "bench" / "results"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def start_timed(store: Path) -> tuple[Server, float]:

@@ -513,10 +513,8 @@ def build_choropleth_map(
         cls = values.get(name, (float("nan"), None))[1]
         return NO_DATA_COLOR if cls is None else CLASS_COLORS[min(int(cls), len(CLASS_COLORS) - 1)]
 
-    districts = layers["districts"].copy()
-    districts["_fill"] = [color_of(n) for n in districts["name_zh"]]
     folium.GeoJson(
-        _with_tooltips(districts, "districts"),
+        _with_tooltips(layers["districts"], "districts"),
         name="区县",
         style_function=lambda f: {
             "color": "#555",

@@ -48,3 +48,15 @@ def table(name: str) -> pd.DataFrame:
 
 def all_layers() -> dict[str, gpd.GeoDataFrame]:
     return {name: layer(name) for name in LAYERS}
+
+
+@st.cache_data(show_spinner=False)
+def _figures_workbook(version: str) -> bytes:
+    from geodata.exports import to_xlsx
+
+    return to_xlsx({"indicators": _table("indicators", version), "funds": _table("funds", version)})
+
+
+def figures_workbook() -> bytes:
+    """Every figure and fund as one Excel file, built once per pack version (not on every rerun)."""
+    return _figures_workbook(_store()[1])

@@ -18,11 +18,23 @@ METRIC_CRS: Final = "EPSG:32651"  # WGS 84 / UTM 51N: areas and distances in Han
 #: 1 亩 = 10000/15 m² (exact, by definition of the market mu).
 M2_PER_MU: Final = 10000 / 15
 
-#: Hangzhou's 13 districts and counties (2021 boundaries), in adcode order.
-DISTRICT_NAMES: Final = (
-    "上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "富阳区",
-    "临安区", "临平区", "钱塘区", "桐庐县", "淳安县", "建德市",
-)  # fmt: skip
+#: Hangzhou's 13 districts and counties (2021 division): adcode -> (Chinese, English name).
+DISTRICTS: Final = {
+    "330102": ("上城区", "Shangcheng District"),
+    "330105": ("拱墅区", "Gongshu District"),
+    "330106": ("西湖区", "Xihu District"),
+    "330108": ("滨江区", "Binjiang District"),
+    "330109": ("萧山区", "Xiaoshan District"),
+    "330110": ("余杭区", "Yuhang District"),
+    "330111": ("富阳区", "Fuyang District"),
+    "330112": ("临安区", "Lin'an District"),
+    "330113": ("临平区", "Linping District"),
+    "330114": ("钱塘区", "Qiantang District"),
+    "330122": ("桐庐县", "Tonglu County"),
+    "330127": ("淳安县", "Chun'an County"),
+    "330182": ("建德市", "Jiande City"),
+}
+DISTRICT_NAMES: Final = tuple(zh for zh, _ in DISTRICTS.values())
 
 #: Traditional-only characters that have a simplified form: names in the pack must not contain them.
 TRADITIONAL_ONLY_CHARS: Final = frozenset(

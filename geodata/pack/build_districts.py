@@ -81,23 +81,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from geodata.crs import METRIC_CRS, WGS84, gcj02_to_wgs84, transform_geometry
+from geodata.schema import DISTRICTS  # the 13 districts/counties: adcode -> (zh, en)
 
-#: The 13 districts/counties (adcode -> Chinese name, English name), 2021 division.
-DISTRICTS = {
-    "330102": ("上城区", "Shangcheng District"),
-    "330105": ("拱墅区", "Gongshu District"),
-    "330106": ("西湖区", "Xihu District"),
-    "330108": ("滨江区", "Binjiang District"),
-    "330109": ("萧山区", "Xiaoshan District"),
-    "330110": ("余杭区", "Yuhang District"),
-    "330111": ("富阳区", "Fuyang District"),
-    "330112": ("临安区", "Lin'an District"),
-    "330113": ("临平区", "Linping District"),
-    "330114": ("钱塘区", "Qiantang District"),
-    "330122": ("桐庐县", "Tonglu County"),
-    "330127": ("淳安县", "Chun'an County"),
-    "330182": ("建德市", "Jiande City"),
-}
 CITY = ("330100", "杭州市", "Hangzhou City")
 PROVINCE = ("330000", "浙江省", "Zhejiang Province")
 

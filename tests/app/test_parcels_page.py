@@ -140,3 +140,14 @@ def test_a_shared_link_keeps_the_map_view() -> None:
     assert at.checkbox(key=K["unknown_area"]).value is False
     assert _rows(at) == []
     assert not at.warning
+
+
+def test_the_plan_summary_comes_from_its_sourced_rows() -> None:
+    indicators = store.read_pack_table("indicators")
+    plan = indicators[indicators["subject"] == "2026年产业用地出让计划"]
+    at = _open()
+    caption = next(c.value for c in at.caption if c.value.startswith("西湖区 2026 年产业用地出让计划"))
+    assert "计划 21 宗" in caption
+    assert "计划 1,018 亩" in caption
+    for src in set(plan["source"]):
+        assert src in caption

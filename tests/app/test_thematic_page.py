@@ -53,6 +53,7 @@ def test_projects_keep_their_currency(at) -> None:
     assert amounts["优科豪马项目"] == "5 亿美元"
     assert amounts["杭州芯聚半导体新一代显示技术研发生产项目"] == "10 亿元"
     assert amounts["杭州中能透平机械装备二期项目"] == "来源未给出"
+    assert any("优科豪马项目为 5 亿美元" in c.value for c in at.caption)
 
 
 def test_each_view_offers_its_data(at) -> None:
