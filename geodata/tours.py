@@ -1,0 +1,555 @@
+"""Guided tours: plain YAML files in ``geodata/pack/tours/``, checked before they are shown.
+
+A tour is an ordered list of stops; a stop sets the map view (centre and zoom, or
+bounds), the layers shown, the highlighted features, optionally the basemap, a caption
+in Chinese and English, and the figures shown beside it (indicator ids, so no number
+is typed twice: the cards and charts read ``indicators.csv``).
+
+Checking happens in two steps, both reporting located messages in the reader's
+language ("stop 3: 'view.zoom' must be between 5 and 18"):
+
+1. the JSON Schema ``tour.schema.json`` (structure, types, ranges), with ``jsonschema``;
+2. checks against the data pack: highlighted features, cited indicators and basemaps
+   exist, a highlighted feature's layer is shown, a chart's figures share one unit,
+   and every number in a caption is stated by one of the figures the stop cites.
+
+Pure: no Streamlit. ``PackIndex`` carries what the checks need to know about the pack.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+import yaml
+
+from geodata.i18n import translate
+from geodata.schema import PACK_DIR
+
+TOURS_DIR = PACK_DIR / "tours"
+SCHEMA_PATH = TOURS_DIR / "tour.schema.json"
+
+#: Layers a stop may show; district outlines are always drawn as the map's context.
+STOP_LAYERS = ("areas", "parcels", "projects", "innovation")
+
+#: The map size a ``bounds`` view is fitted to (CSS pixels); the meeting map is about this big
+#: at 1280×720 and larger elsewhere, so a fitted extent is never cut off.
+FIT_SIZE_PX = (760, 460)
+
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+class TourError(ValueError):
+    """A tour file that cannot be shown; ``problems`` holds one located message each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class View:
+    """Where the map looks: WGS-84 centre (lat, lon) and a Leaflet zoom level."""
+
+    center: tuple[float, float]
+    zoom: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: Text
+    indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stop:
+    title: Text
+    caption: Text
+    view: View
+    layers: tuple[str, ...]
+    basemap: str
+    highlight: tuple[str, ...] = ()
+    cards: tuple[str, ...] = ()
+    chart: Chart | None = None
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Every indicator id this stop shows (cards, then chart), without repeats."""
+        ids = list(self.cards) + (list(self.chart.indicators) if self.chart else [])
+        return tuple(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class Tour:
+    id: str
+    title: Text
+    basemap: str
+    stops: tuple[Stop, ...]
+    summary: Text | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class PackIndex:
+    """What tour checks need from the data pack.
+
+    ``features`` maps a feature id (districts: their Chinese name) to its layer;
+    ``indicators`` is the indicators table (``id``, ``value``, ``value_text``, ``unit``,
+    ``period``, ``subject``, ``indicator``); ``basemaps`` the basemap keys on offer.
+    """
+
+    features: Mapping[str, str]
+    indicators: pd.DataFrame
+    basemaps: frozenset[str]
+    names_en: Mapping[str, str] = field(default_factory=dict)
+    names_zh: Mapping[str, str] = field(default_factory=dict)
+
+
+def pack_index(
+    layers: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, basemaps: Iterable[str]
+) -> PackIndex:
+    """A ``PackIndex`` from the pack's layers (GeoDataFrames or frames), indicators and basemap keys."""
+    features: dict[str, str] = {}
+    names_en: dict[str, str] = {}
+    names_zh: dict[str, str] = {}
+    for layer, gdf in layers.items():
+        if layer == "context":
+            continue
+        keys = gdf["name_zh"] if layer == "districts" else gdf["id"]
+        en = gdf["name_en"] if "name_en" in gdf.columns else pd.Series([None] * len(gdf), index=gdf.index)
+        for key, zh, name_en in zip(keys, gdf["name_zh"], en, strict=True):
+            features[str(key)] = layer
+            names_zh[str(key)] = str(zh)
+            if isinstance(name_en, str) and name_en.strip():
+                names_en[str(key)] = name_en
+    return PackIndex(
+        features, indicators.set_index("id", drop=False), frozenset(basemaps), names_en, names_zh
+    )
+
+
+@lru_cache(maxsize=1)
+def tour_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def list_tour_files(directory: Path = TOURS_DIR) -> list[Path]:
+    """The tour files of a directory, in name order (the order the app offers them).
+
+    >>> [p.name for p in list_tour_files()][:1]
+    ['01-xihu-2026-land.yaml']
+    """
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def _where(path: list[Any], lang: str) -> str:
+    if len(path) >= 2 and path[0] == "stops" and isinstance(path[1], int):
+        return translate("tour.error.where.stop", lang, n=path[1] + 1)
+    return translate("tour.error.where.tour", lang)
+
+
+def _field(path: list[Any]) -> str:
+    """The field a message is about, relative to its stop: ``view.zoom``, ``cards[2]``."""
+    rel = path[2:] if len(path) >= 2 and path[0] == "stops" and isinstance(path[1], int) else path
+    out = ""
+    for part in rel:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _type_name(expected: Any, lang: str) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return translate("tour.error.or", lang).join(translate(f"tour.type.{n}", lang) for n in names)
+
+
+def _schema_message(err: jsonschema.ValidationError, lang: str) -> str:
+    path = list(err.absolute_path)
+    where, name = _where(path, lang), _field(path)
+    v, value, schema = err.validator, err.validator_value, err.schema
+    if v == "required":
+        missing = [p for p in value if isinstance(err.instance, dict) and p not in err.instance]
+        fld = _field([*path, missing[0]]) if missing else name
+        return translate("tour.error.required", lang, where=where, field=fld)
+    if v == "additionalProperties":
+        extra = sorted(set(err.instance) - set(schema.get("properties", {})))
+        fld = _field([*path, extra[0]]) if extra else name
+        return translate("tour.error.unknown_field", lang, where=where, field=fld)
+    if v in ("minimum", "maximum"):
+        if "minimum" in schema and "maximum" in schema:
+            return translate(
+                "tour.error.range",
+                lang,
+                where=where,
+                field=name,
+                min=schema["minimum"],
+                max=schema["maximum"],
+            )
+        return translate(f"tour.error.{v}", lang, where=where, field=name, limit=value)
+    if v == "type":
+        return translate("tour.error.type", lang, where=where, field=name, expected=_type_name(value, lang))
+    if v == "enum":
+        return translate("tour.error.enum", lang, where=where, field=name, options=", ".join(map(str, value)))
+    if v in ("minItems", "maxItems", "minLength", "maxLength"):
+        return translate(f"tour.error.{v}", lang, where=where, field=name, limit=value)
+    if v == "uniqueItems":
+        return translate("tour.error.unique", lang, where=where, field=name)
+    if v == "pattern":
+        return translate("tour.error.pattern", lang, where=where, field=name)
+    if v == "oneOf" and path[-1:] == ["view"]:
+        return translate("tour.error.view", lang, where=where, field=name)
+    return translate("tour.error.invalid", lang, where=where, field=name, detail=err.message)
+
+
+def schema_problems(data: Any, lang: str) -> list[str]:
+    """Located messages for everything ``data`` gets wrong against the tour schema.
+
+    Examples
+    --------
+    >>> schema_problems({"id": "x", "title": {"zh": "甲", "en": "A"}, "basemap": "osm",
+    ...     "stops": [{"title": {"zh": "甲", "en": "A"}, "caption": {"zh": "甲", "en": "A"},
+    ...                "layers": [], "view": {"center": [30.2, 120.1], "zoom": 19}}]}, "en")
+    ["stop 1: 'view.zoom' must be between 5 and 18"]
+    >>> schema_problems({"id": "x"}, "zh")[0]
+    '导览：缺少“title”'
+    """
+    validator = jsonschema.Draft202012Validator(tour_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    # A bad sub-branch of ``oneOf`` is reported through the oneOf itself; report each location once.
+    out: list[str] = []
+    for err in errors:
+        msg = _schema_message(err, lang)
+        if msg not in out:
+            out.append(msg)
+    return out
+
+
+# --- parsing and pack checks ----------------------------------------------------------------
+
+
+def fit_view(bounds: list[list[float]], size_px: tuple[int, int] = FIT_SIZE_PX) -> View:
+    """The centre and the largest zoom at which ``[[south, west], [north, east]]`` fits a map of ``size_px``.
+
+    Web-Mercator arithmetic, as Leaflet's ``fitBounds`` does it (whole zoom levels).
+
+    Examples
+    --------
+    >>> fit_view([[30.10, 119.90], [30.40, 120.30]])
+    View(center=(30.25, 120.1), zoom=10)
+    """
+    (s, w), (n, e) = bounds
+
+    def merc_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = (e - w) / 360.0
+    dy = (merc_y(n) - merc_y(s)) / (2 * math.pi)
+    width, height = size_px
+    zx = math.log2(width / 256 / dx) if dx > 0 else 18
+    zy = math.log2(height / 256 / dy) if dy > 0 else 18
+    zoom = max(5, min(18, math.floor(min(zx, zy))))
+    return View(center=(round((s + n) / 2, 6), round((w + e) / 2, 6)), zoom=zoom)
+
+
+def _text(d: Mapping[str, str]) -> Text:
+    return Text(zh=d["zh"].strip(), en=d["en"].strip())
+
+
+def _stop(d: Mapping[str, Any], basemap: str) -> Stop:
+    view_d = d["view"]
+    if "bounds" in view_d:
+        view = fit_view(view_d["bounds"])
+    else:
+        view = View(center=(float(view_d["center"][0]), float(view_d["center"][1])), zoom=int(view_d["zoom"]))
+    chart = None
+    if "chart" in d:
+        chart = Chart(title=_text(d["chart"]["title"]), indicators=tuple(d["chart"]["indicators"]))
+    return Stop(
+        title=_text(d["title"]),
+        caption=_text(d["caption"]),
+        view=view,
+        layers=tuple(d["layers"]),
+        basemap=d.get("basemap", basemap),
+        highlight=tuple(d.get("highlight", ())),
+        cards=tuple(d.get("cards", ())),
+        chart=chart,
+    )
+
+
+def _numbers(text: str) -> set[float]:
+    """The numbers written in a text, as values (``1,018`` → 1018.0)."""
+    return {float(m.replace(",", "")) for m in _NUMBER.findall(text)}
+
+
+#: "100 million" is the English word for 亿 (a unit, as in 亿元以上 "over 100 million yuan"), not a figure.
+_UNIT_WORDS = re.compile(r"(?:×\s*)?\b100 million\b")
+
+
+def caption_numbers(text: str) -> set[float]:
+    """The figures a caption states: its numbers, less the English unit word for 亿.
+
+    >>> sorted(caption_numbers("47 projects of over 100 million yuan, 1,018 mu"))
+    [47.0, 1018.0]
+    """
+    return _numbers(_UNIT_WORDS.sub(" ", text))
+
+
+def stated_numbers(rows: pd.DataFrame, shown: Iterable[str] = ()) -> set[float]:
+    """Every number the cited indicator rows state: values, numbers in their wording and period,
+    and the numbers of the figures as ``shown`` on screen (English converts 亿元 to billion yuan)."""
+    out: set[float] = set()
+    for text in shown:
+        out |= _numbers(text)
+    for _, row in rows.iterrows():
+        out.add(float(row["value"]))
+        for col in ("value_text", "period", "subject", "indicator", "indicator_en"):
+            if col in row and isinstance(row[col], str):
+                out |= _numbers(row[col])
+    return out
+
+
+def pack_problems(tour: Tour, index: PackIndex, lang: str) -> list[str]:
+    """Located messages for everything a schema-valid tour gets wrong against the data pack."""
+    out: list[str] = []
+    if tour.basemap not in index.basemaps:
+        out.append(translate("tour.error.basemap", lang, where=_where([], lang), key=tour.basemap))
+    for i, stop in enumerate(tour.stops):
+        where = _where(["stops", i], lang)
+        if stop.basemap != tour.basemap and stop.basemap not in index.basemaps:
+            out.append(translate("tour.error.basemap", lang, where=where, key=stop.basemap))
+        for fid in stop.highlight:
+            layer = index.features.get(fid)
+            if layer is None:
+                out.append(translate("tour.error.feature", lang, where=where, id=fid))
+            elif layer != "districts" and layer not in stop.layers:
+                out.append(translate("tour.error.hidden", lang, where=where, id=fid, layer=layer))
+        known = [i for i in stop.cited if i in index.indicators.index]
+        for iid in stop.cited:
+            if iid not in index.indicators.index:
+                out.append(translate("tour.error.indicator", lang, where=where, id=iid))
+        if stop.chart is not None:
+            chart_ids = [i for i in stop.chart.indicators if i in index.indicators.index]
+            units = sorted(set(index.indicators.loc[chart_ids, "unit"]))
+            if len(units) > 1:
+                out.append(translate("tour.error.chart_units", lang, where=where, units=", ".join(units)))
+        for cap_lang in ("zh", "en"):
+            shown = [f.display for f in stop_figures(known, index, cap_lang)]
+            stated = stated_numbers(index.indicators.loc[known], shown)
+            for number in sorted(caption_numbers(stop.caption.get(cap_lang)) - stated):
+                out.append(
+                    translate(
+                        "tour.error.caption_number",
+                        lang,
+                        where=where,
+                        caption=translate(f"tour.caption_lang.{cap_lang}", lang),
+                        number=f"{number:g}",
+                    )
+                )
+    return out
+
+
+def parse_tour(data: Any, index: PackIndex, lang: str, path: str = "") -> Tour:
+    """A checked ``Tour`` from parsed YAML/JSON, or ``TourError`` with every problem found."""
+    problems = schema_problems(data, lang)
+    if problems:
+        raise TourError(problems)
+    tour = Tour(
+        id=data["id"],
+        title=_text(data["title"]),
+        basemap=data["basemap"],
+        stops=tuple(_stop(s, data["basemap"]) for s in data["stops"]),
+        summary=_text(data["summary"]) if "summary" in data else None,
+        path=path,
+    )
+    problems = pack_problems(tour, index, lang)
+    if problems:
+        raise TourError(problems)
+    return tour
+
+
+def load_tour(path: Path, index: PackIndex, lang: str) -> Tour:
+    """Read, parse and check one tour file; ``TourError`` names the file and each problem."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise TourError([translate("tour.error.encoding", lang, file=path.name)]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        raise TourError([translate("tour.error.yaml", lang, file=path.name, line=line)]) from None
+    try:
+        return parse_tour(data, index, lang, path=str(path))
+    except TourError as exc:
+        raise TourError([f"{path.name} · {p}" for p in exc.problems]) from None
+
+
+def load_tours(index: PackIndex, lang: str, directory: Path = TOURS_DIR) -> tuple[list[Tour], list[str]]:
+    """Every tour of ``directory`` that checks out, and the problems of those that do not.
+
+    A tour id used twice keeps its first file and reports the others.
+    """
+    tours: list[Tour] = []
+    problems: list[str] = []
+    for path in list_tour_files(directory):
+        try:
+            tour = load_tour(path, index, lang)
+        except TourError as exc:
+            problems.extend(exc.problems)
+            continue
+        if any(t.id == tour.id for t in tours):
+            problems.append(translate("tour.error.duplicate", lang, file=path.name, id=tour.id))
+            continue
+        tours.append(tour)
+    return tours, problems
+
+
+def feature_name(index: PackIndex, fid: str, lang: str) -> str:
+    """A feature's display name: English where the pack has one, else its Chinese name."""
+    if lang == "en" and fid in index.names_en:
+        return index.names_en[fid]
+    return index.names_zh.get(fid, fid)
+
+
+# --- the figures a stop shows -----------------------------------------------------------------
+
+#: Chinese money units in English: the factor to the English unit, the unit, and the stated conversion.
+_EN_SCALED_UNITS: dict[str, tuple[float, str, str]] = {
+    "亿元": (0.1, "billion yuan", "1 亿元 = 100 million yuan = 0.1 billion yuan"),
+    "万亿元": (1.0, "trillion yuan", "1 万亿元 = 1 trillion yuan"),
+    "万元": (0.01, "million yuan", "1 万元 = 10,000 yuan = 0.01 million yuan"),
+    "元": (1.0, "yuan", ""),
+    "亿美元": (0.1, "billion US dollars", "1 亿美元 = 100 million US dollars = 0.1 billion US dollars"),
+    "万美元": (0.01, "million US dollars", "1 万美元 = 10,000 US dollars = 0.01 million US dollars"),
+}
+_SUFFIX_QUALIFIERS = ("以上",)
+
+
+@dataclass(frozen=True)
+class StopFigure:
+    """One cited figure, worded for one language."""
+
+    id: str
+    area: str
+    subject: str
+    label: str
+    value: float  # in ``unit`` (for English money figures: after conversion)
+    display: str
+    unit: str
+    period: str
+    period_inferred: bool
+    source: str
+    quote: str
+    factor_note: str = ""
+
+
+def format_number_en(value: float) -> str:
+    """A number in English: thousands separators, ``million`` and ``billion`` for large ones.
+
+    Examples
+    --------
+    >>> format_number_en(1018), format_number_en(21.0), format_number_en(10.158)
+    ('1,018', '21', '10.158')
+    >>> format_number_en(2_000_000), format_number_en(14_000_000)
+    ('2 million', '14 million')
+    """
+    from geodata.figures import format_number
+
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{format_number(round(value / size, 4))} {word}"
+    return format_number(round(value, 4))
+
+
+def _english(value: float, unit: str, unit_en: str, qualifier: str, lang: str) -> tuple[float, str, str, str]:
+    """(value, display, unit, conversion note) of a figure in English."""
+    quals = [q for q in (qualifier or "").split(";") if q]
+    before = [translate(f"tour.qualifier.{q}", lang) for q in quals if q not in _SUFFIX_QUALIFIERS]
+    after = [translate(f"tour.qualifier.{q}", lang) for q in quals if q in _SUFFIX_QUALIFIERS]
+    note = ""
+    if unit in _EN_SCALED_UNITS:
+        factor, unit_out, note = _EN_SCALED_UNITS[unit]
+        value = value * factor
+        core = f"{format_number_en(value)} {unit_out}"
+    elif unit == "%":
+        unit_out, core = "%", f"{format_number_en(value)}%"
+    elif unit == "名次":
+        unit_out, core = "rank", f"No. {format_number_en(value)}"
+    elif unit_en.startswith("10,000 "):
+        unit_out = unit_en.removeprefix("10,000 ")
+        note = f"1 {unit} = 10,000 {unit_out}"
+        value = value * 10_000
+        core = f"{format_number_en(value)} {unit_out}"
+    else:
+        unit_out, core = unit_en, f"{format_number_en(value)} {unit_en}".strip()
+    return value, " ".join([*before, core, *after]), unit_out, note
+
+
+def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFigure]:
+    """The cited indicator rows as figures worded for ``lang``, in the order cited.
+
+    Chinese keeps the source's units (亿元, 万元); English converts money to million/billion
+    yuan and says by which factor (``factor_note``).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame([dict(id="a", area="西湖区", subject="", indicator="总投资",
+    ...     indicator_en="total investment", period="2026", period_basis="inferred: x", value=210.0,
+    ...     value_text="210", qualifier="约", unit="亿元", unit_en="100 million CNY", source="000.txt", quote="q")])
+    >>> idx = PackIndex({}, rows.set_index("id", drop=False), frozenset())
+    >>> [(f.label, f.display) for f in stop_figures(["a"], idx, "zh")]
+    [('总投资', '约 210 亿元')]
+    >>> f = stop_figures(["a"], idx, "en")[0]
+    >>> f.label, f.display, f.factor_note
+    ('total investment', 'about 21 billion yuan', '1 亿元 = 100 million yuan = 0.1 billion yuan')
+    """
+    from geodata.figures import format_value
+
+    out: list[StopFigure] = []
+    for iid in ids:
+        row = index.indicators.loc[iid]
+        value, unit, qualifier = float(row["value"]), str(row["unit"]), str(row.get("qualifier") or "")
+        if lang == "en":
+            value, display, unit_out, note = _english(
+                value, unit, str(row.get("unit_en") or ""), qualifier, lang
+            )
+            label = str(row.get("indicator_en") or row["indicator"])
+        else:
+            display, unit_out, note = format_value(value, unit, qualifier), unit, ""
+            label = str(row["indicator"])
+        out.append(
+            StopFigure(
+                id=iid,
+                area=str(row["area"]),
+                subject=str(row.get("subject") or ""),
+                label=label,
+                value=value,
+                display=display,
+                unit=unit_out,
+                period=str(row.get("period") or ""),
+                period_inferred=str(row.get("period_basis") or "").startswith("inferred"),
+                source=str(row["source"]),
+                quote=str(row["quote"]),
+                factor_note=note,
+            )
+        )
+    return out
