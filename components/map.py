@@ -624,3 +624,23 @@ def build_parcels_group(
         )._children.values():
             child.add_to(fg)
     return fg
+
+
+def build_layers_group(
+    layers: dict[str, gpd.GeoDataFrame],
+    names: tuple[str, ...],
+    highlight: gpd.GeoDataFrame,
+    basemap: str = "osm",
+    name: str = "导览",
+) -> folium.FeatureGroup:
+    """Whole layers plus a highlight ring in one feature group: what a tour stop shows over
+    a base map that stays the same, so stepping through a tour never rebuilds the map."""
+    fg = folium.FeatureGroup(name=name)
+    for key in names:
+        gdf = for_display(layers[key], basemap)
+        if len(gdf):
+            _geojson_layer(gdf, key, STYLES[key].label_zh, _feature_style(STYLES[key])).add_to(fg)
+    if len(highlight):
+        for child in build_highlight(highlight[["geometry"]], basemap)._children.values():
+            child.add_to(fg)
+    return fg

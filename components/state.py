@@ -45,3 +45,9 @@ PARCELS = {
         "near_lon", "near_lat", "near_radius", "dl_csv", "dl_xlsx", "dl_geojson",
     )
 }  # fmt: skip
+
+#: Session-state keys of meeting mode (app_pages/meeting.py), one place.
+MEETING = {
+    name: f"meeting_{name}"
+    for name in ("tour", "showing", "stop", "presenting", "jump", "prev", "next", "first", "last", "exit", "start", "map")
+}

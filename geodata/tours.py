@@ -553,3 +553,19 @@ def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFi
             )
         )
     return out
+
+
+def step(current: int, total: int, action: str) -> int:
+    """The stop to show after ``action`` (``next``, ``prev``, ``first``, ``last``), kept in range.
+
+    Examples
+    --------
+    >>> step(0, 5, "next"), step(4, 5, "next"), step(0, 5, "prev"), step(2, 5, "first"), step(2, 5, "last")
+    (1, 4, 0, 0, 4)
+    >>> step(9, 5, "next")  # a stale index from a longer tour
+    4
+    """
+    last = max(total - 1, 0)
+    current = min(max(int(current), 0), last)
+    moves = {"next": current + 1, "prev": current - 1, "first": 0, "last": last}
+    return min(max(moves.get(action, current), 0), last)

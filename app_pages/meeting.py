@@ -1,0 +1,95 @@
+"""Meeting mode: pick a guided tour, then present it full screen one stop at a time."""
+
+import html
+
+import streamlit as st
+
+from components import meeting, state
+from components.basemaps import basemaps, tianditu_key
+from components.i18n import lang, t
+from geodata import cached
+from geodata.tours import load_tours, pack_index, stop_figures
+
+K = state.MEETING
+st.session_state.setdefault(K["presenting"], False)
+st.session_state.setdefault(K["stop"], 0)
+LANG = lang()
+layers = cached.all_layers()
+index = pack_index(layers, cached.table("indicators"), basemaps(tianditu_key()))
+tours, problems = load_tours(index, LANG)
+by_id = {tour.id: tour for tour in tours}
+
+if st.session_state.get(K["presenting"]) and st.session_state.get(K["showing"]) not in by_id:
+    st.session_state[K["presenting"]] = False
+    st.warning(t("tour.page.unknown_tour"))
+
+if not st.session_state.get(K["presenting"]):
+    st.title(t("tour.page.title"))
+    st.caption(t("tour.page.intro"))
+    if tours:
+        if st.session_state.get(K["tour"]) not in by_id:
+            st.session_state[K["tour"]] = (
+                st.session_state.get(K["showing"])
+                if st.session_state.get(K["showing"]) in by_id
+                else tours[0].id
+            )
+        tour = by_id[
+            st.selectbox(
+                t("tour.page.pick"),
+                list(by_id),
+                format_func=lambda k: by_id[k].title.get(LANG),
+                key=K["tour"],
+            )
+        ]
+        if tour.summary is not None:
+            st.markdown(f"**{html.escape(tour.summary.get(LANG))}**")
+        st.markdown(
+            t("tour.page.stops", n=len(tour.stops))
+            + "\n\n"
+            + "\n".join(f"{i + 1}. {html.escape(s.title.get(LANG))}" for i, s in enumerate(tour.stops))
+        )
+        st.button(t("tour.page.start"), key=K["start"], type="primary", on_click=meeting.start)
+        st.caption(t("tour.page.keys"))
+    else:
+        st.info(t("tour.page.none"))
+    if problems:
+        st.error(t("tour.page.broken") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+else:
+    tour = by_id[st.session_state[K["showing"]]]
+    total = len(tour.stops)
+    i = min(max(int(st.session_state.get(K["stop"], 0)), 0), total - 1)
+    st.session_state[K["stop"]] = i
+    if st.session_state.get(K["jump"]) != i:
+        st.session_state[K["jump"]] = i
+    meeting.render_chrome()
+
+    top = st.columns([5.2, 1.1, 1.4, 1.4, 2.6, 1.1], vertical_alignment="center")
+    top[0].markdown(
+        f'<div class="meeting-tour">{html.escape(tour.title.get(LANG))}</div>', unsafe_allow_html=True
+    )
+    top[1].markdown(
+        f'<div class="meeting-counter" data-testid="meeting-counter">{t("tour.nav.counter", n=i + 1, total=total)}</div>',
+        unsafe_allow_html=True,
+    )
+    top[2].button(t("tour.nav.prev"), key=K["prev"], on_click=meeting.go_to, args=("prev", total),
+                  disabled=i == 0, use_container_width=True)  # fmt: skip
+    top[3].button(t("tour.nav.next"), key=K["next"], on_click=meeting.go_to, args=("next", total),
+                  disabled=i == total - 1, use_container_width=True)  # fmt: skip
+    top[4].selectbox(
+        t("tour.nav.jump"),
+        list(range(total)),
+        format_func=lambda k: t("tour.nav.stop_option", n=k + 1, title=tour.stops[k].title.get(LANG)),
+        key=K["jump"],
+        on_change=meeting.jumped,
+        label_visibility="collapsed",
+    )
+    top[5].button(t("tour.nav.exit"), key=K["exit"], on_click=meeting.leave, use_container_width=True)
+    with st.container(key="meeting_hidden_buttons"):
+        st.button(t("tour.nav.first"), key=K["first"], on_click=meeting.go_to, args=("first", total))
+        st.button(t("tour.nav.last"), key=K["last"], on_click=meeting.go_to, args=("last", total))
+
+    col_map, col_text = st.columns([3, 2], gap="medium")
+    with col_map:
+        meeting.render_map_stop(layers, tour, i, index)
+    with col_text:
+        meeting.render_stop_text(tour, i, index, LANG, stop_figures(tour.stops[i].cited, index, LANG))

@@ -1,0 +1,116 @@
+"""Meeting mode in AppTest: every shipped tour validates and every stop renders, in both languages."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+from components.basemaps import basemaps
+from geodata import store
+from geodata.i18n import translate
+from geodata.schema import LAYERS
+from geodata.tours import list_tour_files, load_tours, pack_index, stop_figures
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "app_pages/meeting.py"
+K = state.MEETING
+
+
+@pytest.fixture(scope="module")
+def index():
+    layers = {n: store.read_pack_layer(n) for n in LAYERS}
+    return pack_index(layers, store.read_pack_table("indicators"), basemaps())
+
+
+def _open(lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(html.unescape(m.value) for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_shipped_tour_validates(index, lang: str) -> None:
+    tours, problems = load_tours(index, lang)
+    assert problems == []
+    assert len(tours) == len(list_tour_files()) >= 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_picker_lists_the_tours_in_the_session_language(index, lang: str) -> None:
+    at = _open(lang)
+    tours, _ = load_tours(index, lang)
+    assert at.title[0].value == translate("tour.page.title", lang)
+    box = at.selectbox(key=K["tour"])
+    assert box.options == [t.title.get(lang) for t in tours]
+    assert not at.error
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_stop_of_every_tour_renders(index, lang: str) -> None:
+    tours, _ = load_tours(index, lang)
+    at = _open(lang)
+    for tour in tours:
+        if at.session_state[K["presenting"]]:
+            at.button(key=K["exit"]).click().run()
+        at.selectbox(key=K["tour"]).set_value(tour.id).run()
+        at.button(key=K["start"]).click().run()
+        assert not at.exception, at.exception
+        for i, stop in enumerate(tour.stops):
+            text = _markdown(at)
+            where = f"{tour.id} stop {i + 1} ({lang})"
+            assert translate("tour.nav.counter", lang, n=i + 1, total=len(tour.stops)) in text, where
+            assert stop.title.get(lang) in text, where
+            assert stop.caption.get(lang) in text, where
+            # every cited card shows its value as worded for this language
+            cards = {f.id: f.display for f in stop_figures(stop.cards, index, lang)}
+            shown = dict(re.findall(r'data-figure-id="([^"]+)".*?meeting-card-value">(.*?)</div>', text))
+            assert shown == cards, where
+            assert len(at.get("plotly_chart")) == (1 if stop.chart else 0), where
+            assert at.button(key=K["prev"]).disabled == (i == 0)
+            assert at.button(key=K["next"]).disabled == (i == len(tour.stops) - 1)
+            assert at.selectbox(key=K["jump"]).value == i
+            if i < len(tour.stops) - 1:
+                at.button(key=K["next"]).click().run()
+                assert not at.exception, at.exception
+
+
+def test_previous_jump_first_last_and_leave() -> None:
+    at = _open("en")
+    at.button(key=K["start"]).click().run()
+    at.selectbox(key=K["jump"]).set_value(3).run()
+    assert at.session_state[K["stop"]] == 3
+    at.button(key=K["prev"]).click().run()
+    assert at.session_state[K["stop"]] == 2
+    at.button(key=K["last"]).click().run()
+    last = at.session_state[K["stop"]]
+    assert last >= 3 and at.button(key=K["next"]).disabled
+    at.button(key=K["first"]).click().run()
+    assert at.session_state[K["stop"]] == 0 and at.selectbox(key=K["jump"]).value == 0
+    at.button(key=K["exit"]).click().run()
+    assert not at.session_state[K["presenting"]]
+    assert at.title[0].value == translate("tour.page.title", "en")
+
+
+def test_a_broken_tour_file_is_reported_not_offered(tmp_path, monkeypatch) -> None:
+    import geodata.tours as tours_mod
+
+    for p in list_tour_files():
+        (tmp_path / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "99-broken.yaml").write_text("id: broken\ntitle: {zh: 坏, en: Broken}\nbasemap: osm\nstops: []\n")
+    monkeypatch.setattr(tours_mod, "TOURS_DIR", tmp_path)
+    monkeypatch.setattr(tours_mod.load_tours, "__defaults__", (tmp_path,))
+    at = _open("en")
+    assert "99-broken.yaml · tour: 'stops' needs at least 1 entries" in at.error[0].value
+    assert "broken" not in at.selectbox(key=K["tour"]).options
