@@ -56,7 +56,7 @@ MEETING_CSS = """
 [class*="st-key-meeting_"] button { min-height: clamp(38px, 3.4vw, 130px); }
 [class*="st-key-meeting_"] button p { font-size: clamp(15px, 1.15vw, 46px) !important; }
 .st-key-meeting_jump div[data-baseweb="select"] { font-size: clamp(14px, 1.05vw, 42px); }
-.st-key-meeting_mapbox iframe { height: calc(100vh - clamp(70px, 6.4vw, 260px)) !important; }
+.st-key-meeting_mapbox iframe { height: calc(100vh - clamp(90px, 7.5vw, 300px)) !important; }
 .meeting-stop-title { font-size: clamp(20px, 2.05vw, 82px); font-weight: 700; line-height: 1.2;
   margin: 0 0 .5em; color: #1b2631; }
 .meeting-caption { font-size: clamp(16px, 1.42vw, 57px); line-height: 1.5; color: #1b1d23;
@@ -94,8 +94,23 @@ KEYS_JS = """
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     e.preventDefault();
     e.stopPropagation();  // in the map: Leaflet would pan on arrow keys
-    press(action);
+    queue.push(action);
+    if (queue.length > 20) queue.shift();
+    pump();
   }
+  // Two clicks on one button before Streamlit reruns count once, so presses wait in a
+  // queue and go one at a time, each after the previous stop has been drawn.
+  const queue = [];
+  let lastPress = 0;
+  function pump() {
+    if (!queue.length) return;
+    const app = doc.querySelector('[data-testid="stApp"]');
+    const running = app && app.getAttribute('data-test-script-state') === 'running';
+    if (running || Date.now() - lastPress < 300) return;
+    lastPress = Date.now();
+    press(queue.shift());
+  }
+  setInterval(pump, 50);
   doc.addEventListener('keydown', onKey, true);
   // The map fills the viewport's height; keys pressed inside the map frame count too.
   function fit() {
@@ -111,6 +126,9 @@ KEYS_JS = """
       d.head.appendChild(s);
     }
     if (!d.__atlasKeys) { d.__atlasKeys = true; d.addEventListener('keydown', onKey, true); }
+    // fill the viewport below the top bar (the bar's height grows with the screen)
+    const want = Math.max(280, Math.floor(window.innerHeight - f.getBoundingClientRect().top - 10));
+    if (f.__atlasH !== want) { f.__atlasH = want; f.style.setProperty('height', want + 'px', 'important'); }
     const m = f.contentWindow.map;
     const size = f.clientWidth + 'x' + f.clientHeight;
     if (m && f.__atlasSize !== size) { f.__atlasSize = size; m.invalidateSize({animate: false}); }

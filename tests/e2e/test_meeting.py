@@ -1,0 +1,155 @@
+"""Meeting mode in a real browser: a tour runs start to end by key presses, the map moves to
+each stop without being rebuilt, captions match the tour file, and the layout holds at
+1280×720, 1920×1080 and 3840×2160."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.basemaps import basemaps
+from geodata import store
+from geodata.schema import LAYERS
+from geodata.tours import load_tours, pack_index
+from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
+
+MAP_FRAME = ".st-key-meeting_mapbox iframe[title='streamlit_folium.st_folium']"
+TOUR = "xihu-2026-land"
+NEXT_KEYS = ("ArrowRight", "PageDown")  # arrow keys and what presentation clickers send
+
+
+@pytest.fixture(scope="module")
+def index():
+    layers = {n: store.read_pack_layer(n) for n in LAYERS}
+    return pack_index(layers, store.read_pack_table("indicators"), basemaps())
+
+
+def _tour(index, lang: str):
+    tours, problems = load_tours(index, lang)
+    assert not problems
+    return next(t for t in tours if t.id == TOUR)
+
+
+def _start(page, app_server, lang: str, width: int, height: int):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app_server.url}/meeting?lang={lang}", wait_until="domcontentloaded")
+    wait_for_app(page)
+    page.locator(".st-key-meeting_start button").click()
+    page.locator(".meeting-counter").wait_for(timeout=30_000)
+    wait_for_app(page)
+    frame = page.locator(MAP_FRAME).element_handle(timeout=30_000).content_frame()
+    frame.wait_for_function("() => window.map && window.map.getContainer()", timeout=30_000)
+    return frame
+
+
+def _wait_view(frame, stop) -> None:
+    """Until the map shows the stop's centre and zoom (st_folium moves it after the rerun)."""
+    lat, lon = stop.view.center
+    frame.wait_for_function(
+        """([lat, lon, zoom]) => { const m = window.map; if (!m || m._animatingZoom) return false;
+             const c = m.getCenter();
+             return m.getZoom() === zoom && Math.abs(c.lat - lat) < 1e-3 && Math.abs(c.lng - lon) < 1e-3; }""",
+        arg=[lat, lon, stop.view.zoom],
+        timeout=30_000,
+    )
+
+
+def _layout_ok(page) -> None:
+    box = page.evaluate(
+        """() => { const r = e => e && e.getBoundingClientRect();
+           const map = r(document.querySelector('.st-key-meeting_mapbox iframe'));
+           const next = r(document.querySelector('.st-key-meeting_next button'));
+           const counter = r(document.querySelector('.meeting-counter'));
+           const sidebar = document.querySelector('[data-testid="stSidebar"]');
+           return {w: innerWidth, h: innerHeight, scrollW: document.documentElement.scrollWidth,
+                   map, next, counter,
+                   sidebar: sidebar ? getComputedStyle(sidebar).display : 'none',
+                   caption: parseFloat(getComputedStyle(document.querySelector('.meeting-caption')).fontSize)}; }"""
+    )
+    assert box["sidebar"] == "none"
+    assert box["scrollW"] <= box["w"], f"page scrolls sideways: {box}"
+    # the map fills most of the height and ends inside the viewport
+    assert box["map"]["height"] >= 0.7 * box["h"] and box["map"]["bottom"] <= box["h"] + 1, box
+    for name in ("next", "counter"):
+        r = box[name]
+        assert r["top"] >= 0 and r["bottom"] <= box["h"] and r["right"] <= box["w"], (name, box)
+    # large type: at least 16 CSS px at 1280 wide, growing with the screen
+    assert box["caption"] >= max(16, 0.0135 * box["w"]), box
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "lang"),
+    [(1920, 1080, "zh"), (1920, 1080, "en"), (1280, 720, "zh"), (1280, 720, "en")],
+)
+def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, height: int, lang: str) -> None:
+    tour = _tour(index, lang)
+    frame = _start(page, app_server, lang, width, height)
+    # mark the page and the Leaflet container: a reload or a rebuilt map loses the marks
+    page.evaluate("() => { window.__atlasNoReload = true; }")
+    frame.evaluate(
+        "() => { window.map.getContainer().__atlasMark = 'same map'; window.__atlasFrameMark = 1; }"
+    )
+    centres = []
+    for i, stop in enumerate(tour.stops):
+        page.wait_for_function(
+            "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
+            arg=f"{i + 1} / {len(tour.stops)}",
+            timeout=30_000,
+        )
+        wait_for_app(page)
+        _wait_view(frame, stop)
+        assert page.locator(".meeting-caption").inner_text().strip() == stop.caption.get(lang)
+        assert page.locator(".meeting-stop-title").inner_text().strip() == stop.title.get(lang)
+        survived = frame.evaluate(
+            "() => [window.map.getContainer().__atlasMark, window.__atlasFrameMark, "
+            "window.map.getContainer().isConnected]"
+        )
+        assert survived == ["same map", 1, True], f"map rebuilt at stop {i + 1}: {survived}"
+        assert page.evaluate("() => window.__atlasNoReload") is True
+        centres.append(
+            frame.evaluate(
+                "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+            )
+        )
+        if i == 0:
+            _layout_ok(page)
+        if i in (0, 2):
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"meeting-{lang}-{width}x{height}-stop{i + 1}.png"))
+        if i < len(tour.stops) - 1:
+            page.keyboard.press(NEXT_KEYS[i % 2])
+    # the extent changed at every step
+    assert all(a != b for a, b in zip(centres, centres[1:], strict=False)), centres
+    # back and forth: Home to the first stop, End to the last, PageUp one back, Escape leaves
+    n = len(tour.stops)
+    for key, want in (("Home", 1), ("End", n), ("PageUp", n - 1), ("ArrowLeft", n - 2)):
+        page.keyboard.press(key)
+        page.wait_for_function(
+            "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
+            arg=f"{want} / {n}",
+            timeout=30_000,
+        )
+    # a clicker pressed three times quickly moves three stops, not one
+    for _ in range(3):
+        page.keyboard.press("PageDown")
+    page.wait_for_function(
+        "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
+        arg=f"{n} / {n}",
+        timeout=30_000,
+    )
+    wait_for_app(page)
+    page.keyboard.press("Escape")
+    page.locator(".st-key-meeting_start button").wait_for(timeout=30_000)
+    assert page.evaluate("() => window.__atlasNoReload") is True
+    assert page.watch.outside == []
+    assert unexpected_failures(page.watch, "meeting") == []
+    assert console_errors_beyond_probes(page.watch, "meeting") == []
+
+
+def test_layout_holds_at_4k(page, app_server, index) -> None:
+    tour = _tour(index, "en")
+    frame = _start(page, app_server, "en", 3840, 2160)
+    _wait_view(frame, tour.stops[0])
+    wait_for_app(page)
+    _layout_ok(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "meeting-en-3840x2160-stop1.png"))
