@@ -55,7 +55,8 @@ MEETING_CSS = """
   font-variant-numeric: tabular-nums; text-align: center; white-space: nowrap; }
 [class*="st-key-meeting_"] button { min-height: clamp(38px, 3.4vw, 130px); }
 [class*="st-key-meeting_"] button p { font-size: clamp(15px, 1.15vw, 46px) !important; }
-.st-key-meeting_jump div[data-baseweb="select"] { font-size: clamp(14px, 1.05vw, 42px); }
+.st-key-meeting_jump div[data-baseweb="select"] > div { min-height: clamp(38px, 3.4vw, 130px); }
+.st-key-meeting_jump div[data-baseweb="select"] * { font-size: clamp(14px, 1.05vw, 42px) !important; }
 .st-key-meeting_mapbox iframe { height: calc(100vh - clamp(90px, 7.5vw, 300px)) !important; }
 .meeting-stop-title { font-size: clamp(20px, 2.05vw, 82px); font-weight: 700; line-height: 1.2;
   margin: 0 0 .5em; color: #1b2631; }

@@ -44,6 +44,7 @@ STOP_LAYERS = ("areas", "parcels", "projects", "innovation")
 #: at 1280×720 and larger elsewhere, so a fitted extent is never cut off.
 FIT_SIZE_PX = (760, 460)
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
@@ -494,6 +495,8 @@ def _english(value: float, unit: str, unit_en: str, qualifier: str, lang: str) -
         unit_out, core = "%", f"{format_number_en(value)}%"
     elif unit == "名次":
         unit_out, core = "rank", f"No. {format_number_en(value)}"
+    elif unit_en == "count":  # 个: a bare count reads best as the number alone
+        unit_out, core = "", format_number_en(value)
     elif unit_en.startswith("10,000 "):
         unit_out = unit_en.removeprefix("10,000 ")
         note = f"1 {unit} = 10,000 {unit_out}"
@@ -528,11 +531,15 @@ def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFi
     for iid in ids:
         row = index.indicators.loc[iid]
         value, unit, qualifier = float(row["value"]), str(row["unit"]), str(row.get("qualifier") or "")
+        subject = str(row.get("subject") or "")
         if lang == "en":
             value, display, unit_out, note = _english(
                 value, unit, str(row.get("unit_en") or ""), qualifier, lang
             )
             label = str(row.get("indicator_en") or row["indicator"])
+            # the subject (a fund's or a plan's name) exists in Chinese only; the English
+            # indicator wording already says what the figure is
+            subject = "" if _CJK.search(subject) else subject
         else:
             display, unit_out, note = format_value(value, unit, qualifier), unit, ""
             label = str(row["indicator"])
@@ -540,7 +547,7 @@ def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFi
             StopFigure(
                 id=iid,
                 area=str(row["area"]),
-                subject=str(row.get("subject") or ""),
+                subject=subject,
                 label=label,
                 value=value,
                 display=display,

@@ -95,9 +95,11 @@ def test_previous_jump_first_last_and_leave() -> None:
     assert at.session_state[K["stop"]] == 2
     at.button(key=K["last"]).click().run()
     last = at.session_state[K["stop"]]
-    assert last >= 3 and at.button(key=K["next"]).disabled
+    assert last >= 3
+    assert at.button(key=K["next"]).disabled
     at.button(key=K["first"]).click().run()
-    assert at.session_state[K["stop"]] == 0 and at.selectbox(key=K["jump"]).value == 0
+    assert at.session_state[K["stop"]] == 0
+    assert at.selectbox(key=K["jump"]).value == 0
     at.button(key=K["exit"]).click().run()
     assert not at.session_state[K["presenting"]]
     assert at.title[0].value == translate("tour.page.title", "en")
@@ -108,7 +110,9 @@ def test_a_broken_tour_file_is_reported_not_offered(tmp_path, monkeypatch) -> No
 
     for p in list_tour_files():
         (tmp_path / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "99-broken.yaml").write_text("id: broken\ntitle: {zh: 坏, en: Broken}\nbasemap: osm\nstops: []\n")
+    (tmp_path / "99-broken.yaml").write_text(
+        "id: broken\ntitle: {zh: 坏, en: Broken}\nbasemap: osm\nstops: []\n"
+    )
     monkeypatch.setattr(tours_mod, "TOURS_DIR", tmp_path)
     monkeypatch.setattr(tours_mod.load_tours, "__defaults__", (tmp_path,))
     at = _open("en")

@@ -4,6 +4,8 @@ each stop without being rebuilt, captions match the tour file, and the layout ho
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from components.basemaps import basemaps
@@ -68,10 +70,13 @@ def _layout_ok(page) -> None:
     assert box["sidebar"] == "none"
     assert box["scrollW"] <= box["w"], f"page scrolls sideways: {box}"
     # the map fills most of the height and ends inside the viewport
-    assert box["map"]["height"] >= 0.7 * box["h"] and box["map"]["bottom"] <= box["h"] + 1, box
+    assert box["map"]["height"] >= 0.7 * box["h"], box
+    assert box["map"]["bottom"] <= box["h"] + 1, box
     for name in ("next", "counter"):
         r = box[name]
-        assert r["top"] >= 0 and r["bottom"] <= box["h"] and r["right"] <= box["w"], (name, box)
+        assert r["top"] >= 0, (name, box)
+        assert r["bottom"] <= box["h"], (name, box)
+        assert r["right"] <= box["w"], (name, box)
     # large type: at least 16 CSS px at 1280 wide, growing with the screen
     assert box["caption"] >= max(16, 0.0135 * box["w"]), box
 
@@ -112,13 +117,13 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
         )
         if i == 0:
             _layout_ok(page)
-        if i in (0, 2):
+        if i in (0, 2) or (i == 4 and width == 1920):
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"meeting-{lang}-{width}x{height}-stop{i + 1}.png"))
         if i < len(tour.stops) - 1:
             page.keyboard.press(NEXT_KEYS[i % 2])
     # the extent changed at every step
-    assert all(a != b for a, b in zip(centres, centres[1:], strict=False)), centres
+    assert all(a != b for a, b in itertools.pairwise(centres)), centres
     # back and forth: Home to the first stop, End to the last, PageUp one back, Escape leaves
     n = len(tour.stops)
     for key, want in (("Home", 1), ("End", n), ("PageUp", n - 1), ("ArrowLeft", n - 2)):
