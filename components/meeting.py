@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 
 import folium
 import geopandas as gpd
@@ -211,7 +212,9 @@ def build_stop_cards_html(figures: list[StopFigure], lang: str) -> str:
 def build_stop_chart(figures: list[StopFigure], title: str, lang: str) -> go.Figure:
     """Horizontal bars of a stop's cited figures (one unit), largest on top, with the source line."""
     rows = sorted(figures, key=lambda f: f.value)
-    labels = [wrap(f"{f.subject} · {f.label}" if f.subject else f.label, 22) for f in rows]
+    texts = [f"{f.subject} · {f.label}" if f.subject else f.label for f in rows]
+    # English wraps between words; Chinese has no spaces and wraps anywhere
+    labels = ["<br>".join(textwrap.wrap(x, 26)) if lang == "en" else wrap(x, 13) for x in texts]
     sources = "; ".join(f"[{n}] {src}" for src, n in source_marks(figures).items())
     notes = [translate("tour.chart.source", lang, sources=sources)]
     notes += [
@@ -335,6 +338,7 @@ def render_stop_text(tour: Tour, i: int, index: PackIndex, lang: str, figures: l
         st.plotly_chart(
             build_stop_chart(chart_figs, stop.chart.title.get(lang), lang),
             config={"displayModeBar": False},
+            theme=None,  # keep the large projector type; Streamlit's theme would shrink it
             key=f"meeting_chart_{tour.id}_{i}_{lang}",
         )
     if figures:

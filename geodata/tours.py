@@ -22,7 +22,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -537,9 +537,11 @@ def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFi
                 value, unit, str(row.get("unit_en") or ""), qualifier, lang
             )
             label = str(row.get("indicator_en") or row["indicator"])
-            # the subject (a fund's or a plan's name) exists in Chinese only; the English
-            # indicator wording already says what the figure is
-            subject = "" if _CJK.search(subject) else subject
+            if _CJK.search(subject):
+                # the subject (a fund's or a plan's name) exists in Chinese only: name the
+                # area in English instead; ``_disambiguate`` brings the Chinese name back
+                # where two figures would otherwise read the same
+                subject = area_name_en(index, subject) or area_name_en(index, str(row["area"]))
         else:
             display, unit_out, note = format_value(value, unit, qualifier), unit, ""
             label = str(row["indicator"])
@@ -559,6 +561,27 @@ def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFi
                 factor_note=note,
             )
         )
+    return _disambiguate(out, index) if lang == "en" else out
+
+
+def area_name_en(index: PackIndex, name_zh: str) -> str:
+    """The English name of a mapped feature (district, platform, park, project) given its Chinese name; empty if none."""
+    for key, zh in index.names_zh.items():
+        if zh == name_zh and key in index.names_en:
+            return index.names_en[key]
+    return ""
+
+
+def _disambiguate(figures: list[StopFigure], index: PackIndex) -> list[StopFigure]:
+    seen: dict[tuple[str, str], int] = {}
+    for f in figures:
+        seen[(f.subject, f.label)] = seen.get((f.subject, f.label), 0) + 1
+    out = []
+    for f in figures:
+        if seen[(f.subject, f.label)] > 1:
+            row = index.indicators.loc[f.id]
+            f = replace(f, subject=str(row.get("subject") or row["area"]))
+        out.append(f)
     return out
 
 

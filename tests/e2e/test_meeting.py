@@ -5,6 +5,8 @@ each stop without being rebuilt, captions match the tour file, and the layout ho
 from __future__ import annotations
 
 import itertools
+import json
+import time
 
 import pytest
 
@@ -94,6 +96,8 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
         "() => { window.map.getContainer().__atlasMark = 'same map'; window.__atlasFrameMark = 1; }"
     )
     centres = []
+    step_ms: list[int] = []  # key press -> new caption drawn and the map at the new view
+    pressed = time.perf_counter()
     for i, stop in enumerate(tour.stops):
         page.wait_for_function(
             "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
@@ -102,6 +106,16 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
         )
         wait_for_app(page)
         _wait_view(frame, stop)
+        if i > 0:
+            step_ms.append(round((time.perf_counter() - pressed) * 1000))
+        if stop.chart is not None:  # one bar per cited figure, drawn before the screenshot
+            bars = page.locator("[data-testid='stPlotlyChart'] g.point")
+            page.wait_for_function(
+                "(n) => document.querySelectorAll(\"[data-testid='stPlotlyChart'] g.point\").length === n",
+                arg=len(stop.chart.indicators),
+                timeout=30_000,
+            )
+            assert bars.count() == len(stop.chart.indicators)
         assert page.locator(".meeting-caption").inner_text().strip() == stop.caption.get(lang)
         assert page.locator(".meeting-stop-title").inner_text().strip() == stop.title.get(lang)
         survived = frame.evaluate(
@@ -121,7 +135,11 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"meeting-{lang}-{width}x{height}-stop{i + 1}.png"))
         if i < len(tour.stops) - 1:
+            pressed = time.perf_counter()
             page.keyboard.press(NEXT_KEYS[i % 2])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"meeting-steps-{lang}-{width}x{height}.json").write_text(json.dumps({"step_ms": step_ms}))
+    assert max(step_ms) < 5000, step_ms
     # the extent changed at every step
     assert all(a != b for a, b in itertools.pairwise(centres)), centres
     # back and forth: Home to the first stop, End to the last, PageUp one back, Escape leaves

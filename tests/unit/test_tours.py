@@ -270,3 +270,14 @@ def test_list_tour_files_is_sorted() -> None:
     names = [p.name for p in list_tour_files()]
     assert names == sorted(names)
     assert len(names) >= 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_bars_of_every_shipped_chart_have_distinct_labels(index, lang: str) -> None:
+    """English drops Chinese-only subjects; two bars must still never read the same."""
+    tours, _ = load_tours(index, lang)
+    charts = [s.chart for t in tours for s in t.stops if s.chart is not None]
+    assert charts
+    for chart in charts:
+        labels = [(f.subject, f.label) for f in stop_figures(chart.indicators, index, lang)]
+        assert len(set(labels)) == len(labels), labels
