@@ -42,11 +42,11 @@ if not st.session_state.get(K["presenting"]):
             )
         ]
         if tour.summary is not None:
-            st.markdown(f"**{html.escape(tour.summary.get(LANG))}**")
+            st.markdown(f"**{meeting.escape_md(tour.summary.get(LANG))}**")
         st.markdown(
             t("tour.page.stops", n=len(tour.stops))
             + "\n\n"
-            + "\n".join(f"{i + 1}. {html.escape(s.title.get(LANG))}" for i, s in enumerate(tour.stops))
+            + "\n".join(f"{i + 1}. {meeting.escape_md(s.title.get(LANG))}" for i, s in enumerate(tour.stops))
         )
         st.button(t("tour.page.start"), key=K["start"], type="primary", on_click=meeting.start)
         st.caption(t("tour.page.keys"))
@@ -92,4 +92,4 @@ else:
     with col_map:
         meeting.render_map_stop(layers, tour, i, index)
     with col_text:
-        meeting.render_stop_text(tour, i, index, LANG, stop_figures(tour.stops[i].cited, index, LANG))
+        meeting.render_stop_text(layers, tour, i, index, LANG, stop_figures(tour.stops[i].cited, index, LANG))

@@ -140,6 +140,15 @@ KEYS_JS = """
 """
 
 
+def escape_md(text: str) -> str:
+    r"""Text from a tour file, safe to put into Streamlit markdown (no formatting, no HTML).
+
+    >>> escape_md("1. <b>*A*</b>")
+    '1\\. \\<b\\>\\*A\\*\\</b\\>'
+    """
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
+
+
 def keys_script() -> str:
     """The keyboard and map-sizing script, with the key map and button keys filled in."""
     return KEYS_JS % {"keymap": json.dumps(KEYMAP), "buttons": json.dumps(BUTTON_KEYS), "mapbox": MAP_BOX}
@@ -314,7 +323,22 @@ def render_map_stop(layers: dict[str, gpd.GeoDataFrame], tour: Tour, i: int, ind
         )
 
 
-def render_stop_text(tour: Tour, i: int, index: PackIndex, lang: str, figures: list[StopFigure]) -> None:
+def shows_indicative(layers: dict[str, gpd.GeoDataFrame], stop: Stop) -> bool:
+    """Whether any feature the stop draws is placed from a description rather than surveyed."""
+    return any(
+        "geometry_quality" in layers[k].columns and (layers[k]["geometry_quality"] == "indicative").any()
+        for k in stop.layers
+    )
+
+
+def render_stop_text(
+    layers: dict[str, gpd.GeoDataFrame],
+    tour: Tour,
+    i: int,
+    index: PackIndex,
+    lang: str,
+    figures: list[StopFigure],
+) -> None:
     stop = tour.stops[i]
     # data-stop makes each stop's block new to the browser, so its fade-in plays again
     st.markdown(
@@ -326,7 +350,7 @@ def render_stop_text(tour: Tour, i: int, index: PackIndex, lang: str, figures: l
     if stop.highlight:
         names = ("、" if lang == "zh" else ", ").join(feature_name(index, f, lang) for f in stop.highlight)
         notes.append(translate("tour.stop.highlight", lang, names=names))
-    if set(stop.layers) & {"areas", "parcels", "projects", "innovation"}:
+    if shows_indicative(layers, stop):
         notes.append(translate("tour.stop.indicative", lang))
     if i > 0 and tour.stops[i - 1].basemap != stop.basemap:
         notes.append(translate("tour.stop.basemap_change", lang))

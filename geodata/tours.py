@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -33,8 +34,10 @@ import yaml
 
 from geodata.i18n import translate
 from geodata.schema import PACK_DIR
+from geodata.store import default_pack_dir
 
-TOURS_DIR = PACK_DIR / "tours"
+TOURS_DIR = PACK_DIR / "tours"  # the shipped tours
+TOURS_ENV = "ATLAS_TOURS"  # another tours folder (tests, a customer's own tours)
 SCHEMA_PATH = TOURS_DIR / "tour.schema.json"
 
 #: Layers a stop may show; district outlines are always drawn as the map's context.
@@ -404,11 +407,17 @@ def load_tour(path: Path, index: PackIndex, lang: str) -> Tour:
         raise TourError([f"{path.name} · {p}" for p in exc.problems]) from None
 
 
-def load_tours(index: PackIndex, lang: str, directory: Path = TOURS_DIR) -> tuple[list[Tour], list[str]]:
-    """Every tour of ``directory`` that checks out, and the problems of those that do not.
+def tours_dir() -> Path:
+    """Where the app reads tours: ``$ATLAS_TOURS``, else ``tours/`` of the data pack in use."""
+    env = os.environ.get(TOURS_ENV)
+    return Path(env).expanduser() if env else default_pack_dir() / "tours"
 
-    A tour id used twice keeps its first file and reports the others.
+
+def load_tours(index: PackIndex, lang: str, directory: Path | None = None) -> tuple[list[Tour], list[str]]:
+    """Every tour of ``directory`` (default ``tours_dir()``) that checks out, and the problems of
+    those that do not. A tour id used twice keeps its first file and reports the others.
     """
+    directory = tours_dir() if directory is None else directory
     tours: list[Tour] = []
     problems: list[str] = []
     for path in list_tour_files(directory):

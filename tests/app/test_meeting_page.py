@@ -106,15 +106,12 @@ def test_previous_jump_first_last_and_leave() -> None:
 
 
 def test_a_broken_tour_file_is_reported_not_offered(tmp_path, monkeypatch) -> None:
-    import geodata.tours as tours_mod
-
     for p in list_tour_files():
         (tmp_path / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "99-broken.yaml").write_text(
         "id: broken\ntitle: {zh: 坏, en: Broken}\nbasemap: osm\nstops: []\n"
     )
-    monkeypatch.setattr(tours_mod, "TOURS_DIR", tmp_path)
-    monkeypatch.setattr(tours_mod.load_tours, "__defaults__", (tmp_path,))
+    monkeypatch.setenv("ATLAS_TOURS", str(tmp_path))
     at = _open("en")
     assert "99-broken.yaml · tour: 'stops' needs at least 1 entries" in at.error[0].value
     assert "broken" not in at.selectbox(key=K["tour"]).options
