@@ -56,8 +56,8 @@ MEETING_CSS = """
   font-variant-numeric: tabular-nums; text-align: center; white-space: nowrap; }
 [class*="st-key-meeting_"] button { min-height: clamp(38px, 3.4vw, 130px); }
 [class*="st-key-meeting_"] button p { font-size: clamp(15px, 1.15vw, 46px) !important; }
-.st-key-meeting_jump div[data-baseweb="select"] > div { min-height: clamp(38px, 3.4vw, 130px); }
-.st-key-meeting_jump div[data-baseweb="select"] * { font-size: clamp(14px, 1.05vw, 42px) !important; }
+.st-key-meeting_jump [role="group"] { min-height: clamp(38px, 3.4vw, 130px); }
+.st-key-meeting_jump input { font-size: clamp(14px, 1.05vw, 42px) !important; }
 .st-key-meeting_mapbox iframe { height: calc(100vh - clamp(90px, 7.5vw, 300px)) !important; }
 .meeting-stop-title { font-size: clamp(20px, 2.05vw, 82px); font-weight: 700; line-height: 1.2;
   margin: 0 0 .5em; color: #1b2631; }
@@ -121,18 +121,22 @@ KEYS_JS = """
     let d;
     try { d = f.contentDocument; } catch (err) { return; }
     if (!d || !d.head) return;
-    if (!d.getElementById('atlas-meeting-fit')) {
-      const s = d.createElement('style');
-      s.id = 'atlas-meeting-fit';
-      s.textContent = '#map_div { height: 100vh !important; width: 100vw !important; }';
-      d.head.appendChild(s);
+    // Beyond full HD (a 4K screen at 100 %%) the map's controls, legend and labels grow
+    // with the screen, as the rest of the page does, instead of shrinking to specks.
+    const zoom = Math.max(1, Math.min(2, window.innerWidth / 1920));
+    if (d.__atlasZoom !== zoom) {
+      d.__atlasZoom = zoom;
+      let s = d.getElementById('atlas-meeting-fit');
+      if (!s) { s = d.createElement('style'); s.id = 'atlas-meeting-fit'; d.head.appendChild(s); }
+      s.textContent = 'html { zoom: ' + zoom + '; } #map_div { height: calc(100vh / ' + zoom +
+        ') !important; width: calc(100vw / ' + zoom + ') !important; }';
     }
     if (!d.__atlasKeys) { d.__atlasKeys = true; d.addEventListener('keydown', onKey, true); }
     // fill the viewport below the top bar (the bar's height grows with the screen)
     const want = Math.max(280, Math.floor(window.innerHeight - f.getBoundingClientRect().top - 10));
     if (f.__atlasH !== want) { f.__atlasH = want; f.style.setProperty('height', want + 'px', 'important'); }
     const m = f.contentWindow.map;
-    const size = f.clientWidth + 'x' + f.clientHeight;
+    const size = f.clientWidth + 'x' + f.clientHeight + '@' + zoom;
     if (m && f.__atlasSize !== size) { f.__atlasSize = size; m.invalidateSize({animate: false}); }
   }
   setInterval(fit, 250);
