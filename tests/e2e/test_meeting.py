@@ -164,6 +164,9 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
     wait_for_app(page)
     page.keyboard.press("Escape")
     page.locator(".st-key-meeting_start button").wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stSidebar']").is_visible()  # the sidebar is back
+    page.screenshot(path=str(ARTIFACTS / f"meeting-{lang}-{width}x{height}-picker.png"))
     assert page.evaluate("() => window.__atlasNoReload") is True
     assert page.watch.outside == []
     assert unexpected_failures(page.watch, "meeting") == []
