@@ -45,3 +45,18 @@ PARCELS = {
         "near_lon", "near_lat", "near_radius", "dl_csv", "dl_xlsx", "dl_geojson",
     )
 }  # fmt: skip
+
+#: Session-state keys of the data page (issue #8), one place.
+DATA = {
+    name: f"data_{name}"
+    for name in (
+        "user", "upload", "source", "crs", "remove_missing", "parcel", "loaded", "flash", "revert_id",
+        "sign_name", "sign_password",
+    )
+}  # fmt: skip
+
+
+def data_user() -> str | None:
+    """The signed-in editor's name, or None for a visitor."""
+    value = st.session_state.get(DATA["user"])
+    return value if isinstance(value, str) and value else None
