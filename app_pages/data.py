@@ -106,7 +106,7 @@ def _import_tab() -> None:
                 mapping[col] = chosen
         remove_missing = st.checkbox(t("data.import.remove_missing", source=source), key=K["remove_missing"])
         try:
-            prepared = importer.prepare(raw, crs, mapping, source)
+            prepared = importer.prepare(raw, crs, mapping, source, cached.layer("districts"))
         except importer.ImportRefused as err:
             st.error(_message(err))
             return

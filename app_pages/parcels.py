@@ -15,7 +15,7 @@ from components.map import (
     to_display_point,
 )
 from geodata import cached
-from geodata.exports import to_xlsx
+from geodata.exports import to_csv_bytes, to_xlsx
 from geodata.figures import format_value
 from geodata.parcels import (
     ParcelQuery,
@@ -308,9 +308,7 @@ export = shown[cols].copy()
 export.insert(0, "lat", shown.geometry.y.round(6))
 export.insert(0, "lon", shown.geometry.x.round(6))
 d1, d2, d3 = st.columns(3)
-d1.download_button(
-    "CSV", export.to_csv(index=False).encode("utf-8-sig"), "parcels.csv", "text/csv", key=K["dl_csv"]
-)
+d1.download_button("CSV", to_csv_bytes(export), "parcels.csv", "text/csv", key=K["dl_csv"])
 d2.download_button(
     "Excel",
     to_xlsx({"parcels": export}),

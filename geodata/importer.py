@@ -543,8 +543,18 @@ class Prepared:
     problems: list[RowProblem]
 
 
-def prepare(raw: RawLayer, crs: str, mapping: Mapping[str, str], source: str) -> Prepared:
-    """Reproject, map columns, repair geometry; rows that cannot be used are reported, not guessed."""
+def prepare(
+    raw: RawLayer,
+    crs: str,
+    mapping: Mapping[str, str],
+    source: str,
+    districts: gpd.GeoDataFrame | None = None,
+) -> Prepared:
+    """Reproject, map columns, repair geometry; rows that cannot be used are reported, not guessed.
+
+    With ``districts`` (the boundary layer), a parcel whose file gives no district gets the
+    one its outline's representative point lies in (read off the boundary, not invented).
+    """
     if "parcel_code" not in mapping.values():
         raise ImportRefused("import.need_parcel_code")
     problems = list(raw.notes)
@@ -617,6 +627,14 @@ def prepare(raw: RawLayer, crs: str, mapping: Mapping[str, str], source: str) ->
     geometry = [shapely.union_all(parts) if len(parts) > 1 else parts[0] for parts in geoms.values()]
     frame = gpd.GeoDataFrame(list(records.values()), geometry=geometry, crs=WGS84)
     frame.index = pd.Index(list(records), name="code")
+    if districts is not None and len(frame) and "name_zh" in districts.columns:
+        points = gpd.GeoDataFrame(geometry=frame.geometry.representative_point(), crs=WGS84)
+        joined = gpd.sjoin(
+            points, districts[["name_zh", "geometry"]].to_crs(WGS84), predicate="within", how="left"
+        )
+        found = joined[~joined.index.duplicated()]["name_zh"].reindex(frame.index)
+        current = frame["district"] if "district" in frame.columns else pd.Series(None, index=frame.index)
+        frame["district"] = current.where(current.notna(), found)
     return Prepared(frame, problems)
 
 
@@ -746,7 +764,7 @@ def run_import(
             raise ImportRefused("import.no_crs")
         crs = candidates[0].crs
     mapping = dict(mapping) if mapping is not None else suggest_mapping(raw.columns, backend.mapping(source))
-    prepared = prepare(raw, crs, mapping, source)
+    prepared = prepare(raw, crs, mapping, source, backend.read_layer("districts"))
     if prepared.parcels.empty:
         raise ImportRefused("import.nothing_usable", count=len(prepared.problems))
     plan = plan_changes(backend.read_parcels(), prepared.parcels, source, remove_missing)

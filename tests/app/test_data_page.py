@@ -61,7 +61,7 @@ def test_visitor_sees_only_the_sign_in(own_store: Path) -> None:
     THROTTLE.succeed("alice")
     _sign_in(at, "wrong password")
     assert at.error[0].value == translate("data.auth.failed", "zh")
-    assert at.session_state[K["user"]] if K["user"] in at.session_state else True
+    assert at.session_state.get(K["user"], True)
     assert not at.tabs
     _sign_in(at)
     assert len(at.tabs) == 3
@@ -84,14 +84,14 @@ def test_edit_conflict_history_and_revert(own_store: Path) -> None:
     # someone else saves version 3 while alice's page still holds version 2
     store.update_parcel("site-ucas-south", {"status": "listed"}, 2, "bob")
     at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q4")
-    [b for b in at.button if b.label == translate("data.edit.save", "zh")][0].click().run()
+    next(b for b in at.button if b.label == translate("data.edit.save", "zh")).click().run()
     assert "bob" in at.error[0].value
     assert store.read_parcels().set_index("id").loc["site-ucas-south", "supply_quarter"] == "2026Q3"
 
     history = store.history("site-ucas-south")
     assert [h.user for h in history] == ["bob", "alice"]
     at.selectbox(key=K["revert_id"]).select(history[0].id).run()
-    [b for b in at.button if b.label == translate("data.history.revert", "zh")][0].click().run()
+    next(b for b in at.button if b.label == translate("data.history.revert", "zh")).click().run()
     assert not at.exception, at.exception
     assert store.read_parcels().set_index("id").loc["site-ucas-south", "status"] == "planned"
     store.engine.dispose()

@@ -80,6 +80,7 @@ def test_import_lands_in_the_right_place(backend: Backend, good: dict[str, Path]
         assert abs(c.x - lon) < tol + (SIDE_DEG / 2 if name == "points_gbk.csv" else 0)
         assert abs(c.y - lat) < tol + (SIDE_DEG / 2 if name == "points_gbk.csv" else 0)
     assert stored.loc["XH2026-01", "name_zh"] == "云谷北侧产业地块"
+    assert set(stored.loc[[p[0] for p in PARCELS], "district"]) == {"西湖区"}  # from the boundary layer
     if name != "points_gbk.csv":
         assert stored.loc["XH2026-03", "status"] == "sold"
         assert stored.loc["XH2026-03", "area_m2"] == 41000.5
@@ -151,3 +152,37 @@ def test_bad_file_corpus(backend: Backend, corpus: tuple[Path, dict[str, str]], 
         assert backend.fingerprint() == before, name
         if store_file:
             assert store_file.read_bytes() == file_bytes, name
+
+
+def test_downloads_defuse_formulas_from_imported_text() -> None:
+    import io
+
+    import pandas as pd
+
+    from geodata.exports import to_csv_bytes, to_xlsx
+
+    hostile = pd.DataFrame(
+        {"name_zh": ["=cmd|' /C calc'!A0", "+1", "@x", "-2", "正常"], "area_m2": [-1.0, 1, 2, 3, 4]}
+    )
+    csv_cells = pd.read_csv(io.BytesIO(to_csv_bytes(hostile)), encoding="utf-8-sig")["name_zh"].tolist()
+    xlsx_cells = pd.read_excel(io.BytesIO(to_xlsx({"p": hostile})), sheet_name="p")
+    for cells in (csv_cells, xlsx_cells["name_zh"].tolist()):
+        assert [c[0] for c in cells[:4]] == ["'"] * 4
+        assert cells[4] == "正常"
+    assert xlsx_cells["area_m2"].tolist()[0] == -1.0
+
+
+def test_every_message_key_of_the_data_layer_exists() -> None:
+    """The importer and the store return message keys; each must be in data.toml in both languages."""
+    import re
+
+    from geodata.i18n import catalogue
+
+    root = Path(__file__).resolve().parents[2] / "geodata"
+    text = "".join(
+        p.read_text(encoding="utf-8") for p in [root / "importer.py", *(root / "backends").glob("*.py")]
+    )
+    keys = set(re.findall(r'"((?:import|store)\.[a-z_.]+)"', text))
+    assert len(keys) > 30
+    missing = sorted(k for k in keys if f"data.{k}" not in catalogue())
+    assert missing == []
