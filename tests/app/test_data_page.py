@@ -95,3 +95,30 @@ def test_edit_conflict_history_and_revert(own_store: Path) -> None:
     assert not at.exception, at.exception
     assert store.read_parcels().set_index("id").loc["site-ucas-south", "status"] == "planned"
     store.engine.dispose()
+
+
+def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a database URL the same app reads PostGIS: every page runs, an edit is saved there."""
+    from geodata.backends.postgis import PostGISBackend
+
+    PostGISBackend(postgis_url).drop_all()
+    monkeypatch.setenv("ATLAS_DATABASE_URL", postgis_url)
+    cached.backend.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception, at.exception
+        for page in ("app_pages/parcels.py", "app_pages/areas.py", "app_pages/sources.py"):
+            at.switch_page(page).run()
+            assert not at.exception, (page, at.exception)
+        assert cached.backend().kind == "postgis"
+        at = _app()
+        _sign_in(at)
+        at.selectbox(key=K["parcel"]).select("site-ucas-south").run()
+        at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q1")
+        next(b for b in at.button if b.label == translate("data.edit.save", "zh")).click().run()
+        assert not at.exception, at.exception
+        row = PostGISBackend(postgis_url).read_parcels().set_index("id").loc["site-ucas-south"]
+        assert (row["supply_quarter"], row["updated_by"]) == ("2026Q1", "alice")
+    finally:
+        cached.backend.clear()

@@ -160,3 +160,43 @@ def test_pack_update_keeps_edited_parcels(tmp_path: Path) -> None:
     assert "HZ-001" in parcels.index
     assert len(b2.history()) == 2
     b2.engine.dispose()
+
+
+WATCHER = """
+import sys, time
+from geodata.backends import open_backend
+b = open_backend(url=sys.argv[1]) if sys.argv[1].startswith("postgres") else open_backend(path=sys.argv[1])
+start_rev = int(sys.argv[2])
+print("ready", flush=True)
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    if b.revision() > start_rev and "HZ-SEEN" in set(b.read_parcels()["id"]):
+        print("seen", time.time(), flush=True)
+        break
+    time.sleep(0.05)
+"""
+
+
+def test_another_process_sees_a_write_within_seconds(backend: Backend) -> None:
+    """Two app processes on one store: the second sees the first's write at its next poll."""
+    import subprocess
+    import sys
+    import time
+
+    target = str(getattr(backend, "path", "") or backend.engine.url.render_as_string(hide_password=False))
+    target = target.replace("postgresql+psycopg://", "postgresql://")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WATCHER, target, str(backend.revision())],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    written = time.time()
+    _add(backend, "HZ-SEEN")
+    line = proc.stdout.readline().split()
+    proc.wait(timeout=30)
+    assert line[:1] == ["seen"], "the other process never saw the write"
+    latency = float(line[1]) - written
+    print(f"{type(backend).__name__}: seen by another process after {latency * 1000:.0f} ms")
+    assert latency < 2.0
