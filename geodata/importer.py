@@ -124,7 +124,15 @@ class RawLayer:
 
     @property
     def columns(self) -> list[str]:
-        return [str(c) for c in self.frame.columns if c != self.frame.geometry.name]
+        """Attribute columns that hold at least one value (KML, for one, brings many empty ones)."""
+        out = []
+        for c in self.frame.columns:
+            if c == self.frame.geometry.name:
+                continue
+            values = self.frame[c].dropna().astype(str).str.strip()
+            if (values != "").any():
+                out.append(str(c))
+        return out
 
 
 # -- 1. bytes in -----------------------------------------------------------------------------
