@@ -223,35 +223,29 @@ def safe_unzip(data: bytes, name: str) -> dict[str, bytes]:
 
 
 def decode_text(raw: bytes, hint: str | None = None) -> tuple[str, str]:
-    """Text and the encoding that decoded it strictly: the hint, then UTF-8, then GB18030.
+    """Text and the encoding that decoded it strictly: UTF-8, then the hint, then GB18030.
+
+    UTF-8 goes first because GBK text is almost never valid UTF-8, while UTF-8 bytes often
+    decode as (garbled) GBK without error: a ``.cpg`` that says GBK over UTF-8 text is
+    wrong more often than UTF-8 is.
 
     >>> decode_text("地块".encode("gbk"))
     ('地块', 'gb18030')
     >>> decode_text("地块".encode("utf-8"), "gbk")[1]
     'utf-8'
+    >>> decode_text("地块".encode("gbk"), "utf-8")  # a .cpg that says UTF-8 over GBK text
+    ('地块', 'gb18030')
     """
     tried: list[str] = []
-    for enc in (hint, "utf-8", "gb18030"):
+    for enc in ("utf-8", hint, "gb18030"):
         if not enc or enc in tried:
             continue
         tried.append(enc)
         try:
-            text = raw.decode(enc)
+            return raw.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             continue
-        if enc == hint and hint not in ("utf-8", "gb18030") and _looks_misdecoded(text):
-            continue
-        return text, enc
     raise ImportRefused("import.bad_encoding", tried=", ".join(tried))
-
-
-def _looks_misdecoded(text: str) -> bool:
-    # UTF-8 bytes read as GBK give rare CJK mixed with odd punctuation; cheap check: a UTF-8 decode works.
-    try:
-        text.encode("gb18030").decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 _CPG = {"utf-8": "utf-8", "utf8": "utf-8", "65001": "utf-8", "gbk": "gbk", "936": "gbk", "cp936": "gbk",
@@ -359,11 +353,8 @@ def _read_shapefile_zip(name: str, members: dict[str, bytes], folder: Path) -> R
     # Read the attribute bytes as Latin-1 (one byte = one character, nothing lost), then decode ourselves.
     gdf = _read_gdal(folder / "layer.shp", name, encoding="ISO-8859-1")
     text_cols = [
-        c
-        for c in gdf.columns
-        if (c != gdf.geometry.name and gdf[c].dtype == object) or str(gdf[c].dtype) == "str"
+        c for c in gdf.columns if c != gdf.geometry.name and not pd.api.types.is_numeric_dtype(gdf[c])
     ]
-    text_cols = [c for c in text_cols if c != gdf.geometry.name]
     blob = b"\x00".join(str(v).encode("latin-1") for c in text_cols for v in gdf[c].dropna())
     _, enc = decode_text(blob, hint) if blob else ("", hint or "utf-8")
     for c in text_cols:

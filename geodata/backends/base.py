@@ -79,7 +79,7 @@ class ConflictError(StoreError):
     """Someone else saved the parcel after the editor loaded it."""
 
     def __init__(self, parcel_id: str, version: int, by: str, at: str) -> None:
-        super().__init__("store.conflict", parcel=parcel_id, version=version, by=by, at=at)
+        super().__init__("store.conflict", parcel=parcel_id, version=version, by=by, at=readable_time(at))
         self.parcel_id = parcel_id
         self.version = version
 
@@ -106,6 +106,18 @@ class HistoryEntry:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     note: str
+
+
+def readable_time(iso: str) -> str:
+    """An ISO time as people read it in a message.
+
+    >>> readable_time("2026-11-24T14:02:05+00:00"), readable_time("?")
+    ('2026-11-24 14:02 UTC', '?')
+    """
+    try:
+        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return iso
 
 
 def now_utc() -> str:

@@ -200,3 +200,25 @@ def test_another_process_sees_a_write_within_seconds(backend: Backend) -> None:
     latency = float(line[1]) - written
     print(f"{type(backend).__name__}: seen by another process after {latency * 1000:.0f} ms")
     assert latency < 2.0
+
+
+def test_pack_update_keeps_edited_parcels_on_postgis(postgis_url: str, tmp_path: Path) -> None:
+    from geodata.backends.postgis import PostGISBackend
+
+    PostGISBackend(postgis_url).drop_all()
+    pack = tmp_path / "pack"
+    shutil.copytree(store.default_pack_dir(), pack)
+    b = open_backend(url=postgis_url, pack=pack)
+    _add(b)
+    b.update_parcel("site-ucas-south", {"status": "sold"}, 1, "bob")
+    rows = store.read_pack_table("indicators", pack)
+    rows.iloc[:-1].to_csv(pack / "indicators.csv", index=False)  # a new pack version: one row fewer
+    b2 = open_backend(url=postgis_url, pack=pack)
+    assert b2.pack_version() == store.pack_hash(pack)
+    assert len(b2.read_table("indicators")) == len(rows) - 1
+    parcels = b2.read_parcels().set_index("id")
+    assert parcels.loc["site-ucas-south", "status"] == "sold"
+    assert "HZ-001" in parcels.index
+    assert len(b2.history()) == 2
+    b.engine.dispose()
+    b2.engine.dispose()

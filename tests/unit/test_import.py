@@ -37,7 +37,7 @@ def _expected_centres() -> dict[str, tuple[float, float]]:
     return {code: (lon + SIDE_DEG / 2, lat + SIDE_DEG / 2) for code, _, lon, lat, *_ in PARCELS}
 
 
-@pytest.mark.parametrize("name", ["gk_gbk.zip", "gk_gbk_cpg.zip"])
+@pytest.mark.parametrize("name", ["gk_gbk.zip", "gk_gbk_cpg.zip", "gk_gbk_lying_cpg.zip"])
 def test_gk_shapefile_with_gbk_text(good: dict[str, Path], name: str) -> None:
     raw = read_upload(name, good[name].read_bytes())
     assert raw.encoding in ("gb18030", "gbk")
