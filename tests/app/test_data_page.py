@@ -122,3 +122,19 @@ def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch)
         assert (row["supply_quarter"], row["updated_by"]) == ("2026Q1", "alice")
     finally:
         cached.backend.clear()
+
+
+def test_public_pages_show_imported_polygons(own_store: Path) -> None:
+    """Imported parcels are polygons: the parcel explorer, its downloads and the overview still run."""
+    from geodata.importer import run_import
+    from tests.data.make_bad_files import parcels_frame, shapefile_zip
+
+    store = open_backend(path=own_store)
+    run_import(store, "gk.zip", shapefile_zip(parcels_frame()), "bureau", "alice")
+    store.engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page("app_pages/parcels.py").run()
+    assert not at.exception, at.exception
+    assert any("8 处地块" in md.value for md in at.markdown)
