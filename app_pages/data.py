@@ -100,7 +100,11 @@ def _import_tab() -> None:
             options = [none, *importer.IMPORT_FIELDS]
             default = suggested.get(col, none)
             chosen = cols[i % 3].selectbox(
-                col, options, index=options.index(default), key=f"data_map_{source}_{col}"
+                col,
+                options,
+                index=options.index(default),
+                format_func=lambda f: none if f == none else t(f"data.fieldname.{f}"),
+                key=f"data_map_{source}_{col}",
             )
             if chosen != none:
                 mapping[col] = chosen

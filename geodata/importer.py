@@ -65,7 +65,10 @@ CRS_CHOICES: tuple[str, ...] = (
 HANGZHOU_BOUNDS = (118.0, 29.0, 121.5, 31.0)
 
 #: Atlas fields an import may fill (``id`` is the parcel code; bookkeeping is the store's).
-IMPORT_FIELDS: tuple[str, ...] = tuple(c for c in PARCEL_COLUMNS if c not in ("id", "geometry_quality"))
+#: ``source`` is the import's source name and ``geometry_quality`` is "surveyed": neither comes from a column.
+IMPORT_FIELDS: tuple[str, ...] = tuple(
+    c for c in PARCEL_COLUMNS if c not in ("id", "geometry_quality", "source")
+)
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "parcel_code": ("parcel_code", "code", "dkbh", "地块编号", "宗地编号", "编号", "dkdm", "地块代码"),

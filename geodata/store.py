@@ -136,8 +136,10 @@ def ensure_store(path: Path | None = None, pack: Path | None = None) -> Path:
     pack = Path(pack) if pack is not None else default_pack_dir()
     if not path.exists():
         build_store(path, pack)
+    elif not _has_parcel_history(path):  # built before parcels were editable: nothing to keep
+        build_store(path, pack)
     elif store_pack_hash(path) != pack_hash(pack):
-        build_store(path, pack, keep_from=path if _has_parcel_history(path) else None)
+        build_store(path, pack, keep_from=path)
     return path
 
 

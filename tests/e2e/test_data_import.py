@@ -70,7 +70,9 @@ def test_sign_in_import_see_on_map_sign_out(page, editor_server, shapefile: Path
 
     # a hostile file first: a clear message, nothing else happens
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "parcels.zip", "mimeType": "application/zip", "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64)}]
+        files=[
+            {"name": "parcels.zip", "mimeType": "application/zip", "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64)}
+        ]
     )
     page.get_by_text("的内容与扩展名不符").wait_for(timeout=30_000)
     wait_for_app(page)

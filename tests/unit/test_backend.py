@@ -222,3 +222,15 @@ def test_pack_update_keeps_edited_parcels_on_postgis(postgis_url: str, tmp_path:
     assert len(b2.history()) == 2
     b.engine.dispose()
     b2.engine.dispose()
+
+
+def test_store_from_before_editing_is_rebuilt(tmp_path: Path) -> None:
+    """A GeoPackage built by the read-only atlas (no version column, no history) is rebuilt on open."""
+    import pyogrio
+
+    path = tmp_path / "old.gpkg"
+    for layer in ("districts", "parcels"):
+        pyogrio.write_dataframe(store.read_pack_layer(layer), path, layer=layer, driver="GPKG")
+    b = open_backend(path=path)
+    assert set(b.read_parcels()["version"]) == {1}
+    b.engine.dispose()

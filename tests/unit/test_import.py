@@ -199,3 +199,6 @@ def test_every_message_key_of_the_data_layer_exists() -> None:
     assert len(keys) > 30
     missing = sorted(k for k in keys if f"data.{k}" not in catalogue())
     assert missing == []
+    from geodata.importer import IMPORT_FIELDS
+
+    assert [f for f in IMPORT_FIELDS if f"data.fieldname.{f}" not in catalogue()] == []
