@@ -138,3 +138,14 @@ def test_public_pages_show_imported_polygons(own_store: Path) -> None:
     at.switch_page("app_pages/parcels.py").run()
     assert not at.exception, at.exception
     assert any("8 处地块" in md.value for md in at.markdown)
+
+
+def test_data_page_speaks_english(own_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["editors"] = {"alice": hash_password(PASSWORD)}
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Data maintenance"
+    assert at.text_input(key=K["sign_name"]).label == "User name"
