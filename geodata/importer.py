@@ -622,8 +622,8 @@ def prepare(
         values.update(
             parcel_code=code, source=source, geometry_quality="surveyed", layer="parcels", kind="supply_site"
         )
-        if "area_m2" not in mapping.values() and geom.geom_type != "Point":
-            values["area_m2"] = None  # never computed into a published figure silently
+        # Fields the file does not map are left out, so a re-import keeps what editors set
+        # (an area is never computed from the outline into a published figure here).
         records[code] = values
         geoms[code] = [geom]
     geometry = [shapely.union_all(parts) if len(parts) > 1 else parts[0] for parts in geoms.values()]

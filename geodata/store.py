@@ -134,9 +134,8 @@ def ensure_store(path: Path | None = None, pack: Path | None = None) -> Path:
     """Return a store that is up to date with the pack, building it if needed."""
     path = Path(path) if path is not None else default_store_path()
     pack = Path(pack) if pack is not None else default_pack_dir()
-    if not path.exists():
-        build_store(path, pack)
-    elif not _has_parcel_history(path):  # built before parcels were editable: nothing to keep
+    # A missing store, or one built before parcels were editable, has nothing to keep.
+    if not path.exists() or not _has_parcel_history(path):
         build_store(path, pack)
     elif store_pack_hash(path) != pack_hash(pack):
         build_store(path, pack, keep_from=path)

@@ -202,3 +202,16 @@ def test_every_message_key_of_the_data_layer_exists() -> None:
     from geodata.importer import IMPORT_FIELDS
 
     assert [f for f in IMPORT_FIELDS if f"data.fieldname.{f}" not in catalogue()] == []
+
+
+def test_reimport_keeps_fields_the_file_does_not_carry(backend: Backend, good: dict[str, Path]) -> None:
+    run_import(backend, "points_gbk.csv", good["points_gbk.csv"].read_bytes(), "bureau", "alice")
+    stored = backend.read_parcels().set_index("parcel_code")
+    pid = stored.loc["XH2026-01", "id"]
+    backend.update_parcel(
+        pid, {"area_mu": 45, "supply_quarter": "2026Q2"}, int(stored.loc["XH2026-01", "version"]), "bob"
+    )
+    plan, _ = run_import(backend, "points_gbk.csv", good["points_gbk.csv"].read_bytes(), "bureau", "alice")
+    assert plan.counts == {"add": 0, "change": 0, "remove": 0}
+    row = backend.read_parcels().set_index("parcel_code").loc["XH2026-01"]
+    assert (row["area_mu"], row["supply_quarter"]) == (45.0, "2026Q2")
