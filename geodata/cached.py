@@ -1,8 +1,9 @@
 """The only module that applies Streamlit caching to the data layer.
 
 ``st.cache_resource`` for the store (one shared handle per process: the GeoPackage or
-PostGIS backend); parcel frames are keyed by the store's revision, read on every run; ``st.cache_data`` for frames, so each session gets
-its own copy and no session can mutate another's data.
+PostGIS backend); ``st.cache_data`` for frames, so each session gets its own copy and
+no session can mutate another's data. Parcel frames are keyed by the store's revision,
+read on every run, so a write anywhere shows on the next run everywhere.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ def backend() -> Backend:
     return open_backend(url=database_url(secrets=secrets))
 
 
+@st.cache_resource(show_spinner=False)
+def _pack_version() -> str:
+    """The pack version the store was brought up to when it was opened (once per process)."""
+    return backend().pack_version()
+
+
 def _store() -> tuple[Path | None, str]:
     """The store's file (None on PostGIS) and the pack version it was built from."""
-    b = backend()
-    return getattr(b, "path", None), b.pack_version()
+    return getattr(backend(), "path", None), _pack_version()
 
 
 def store_path() -> Path | None:
@@ -75,3 +81,9 @@ def _figures_workbook(version: str) -> bytes:
 def figures_workbook() -> bytes:
     """Every figure and fund as one Excel file, built once per pack version (not on every rerun)."""
     return _figures_workbook(_store()[1])
+
+
+def reset() -> None:
+    """Forget the store handle (tests switch stores between runs in one process)."""
+    backend.clear()
+    _pack_version.clear()

@@ -26,9 +26,9 @@ def own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("ATLAS_STORE", str(path))
     monkeypatch.delenv("ATLAS_DATABASE_URL", raising=False)
     monkeypatch.delenv("ATLAS_EDITORS", raising=False)
-    cached.backend.clear()
+    cached.reset()
     yield path
-    cached.backend.clear()
+    cached.reset()
 
 
 def _app(editors: bool = True) -> AppTest:
@@ -103,7 +103,7 @@ def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch)
 
     PostGISBackend(postgis_url).drop_all()
     monkeypatch.setenv("ATLAS_DATABASE_URL", postgis_url)
-    cached.backend.clear()
+    cached.reset()
     try:
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
@@ -121,7 +121,7 @@ def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch)
         row = PostGISBackend(postgis_url).read_parcels().set_index("id").loc["site-ucas-south"]
         assert (row["supply_quarter"], row["updated_by"]) == ("2026Q1", "alice")
     finally:
-        cached.backend.clear()
+        cached.reset()
 
 
 def test_public_pages_show_imported_polygons(own_store: Path) -> None:
