@@ -42,7 +42,7 @@ def _message(err: importer.ImportRefused | StoreError) -> str:
 
 
 def _saved(message: str) -> None:
-    st.cache_data.clear()  # parcels are keyed by revision; tables are not, so clear both at once
+    # No cache to clear: cached parcel frames are keyed by the store revision this write raised.
     st.session_state[K["flash"]] = message
     st.rerun()
 
@@ -58,12 +58,17 @@ def _import_tab() -> None:
         max_upload_size=importer.MAX_UPLOAD_BYTES // (1024 * 1024),
     )
     if upload is not None:
-        data = upload.getvalue()
-        try:
-            raw = importer.read_upload(upload.name, data)
-        except importer.ImportRefused as err:
-            st.error(_message(err))
-            return
+        kept = st.session_state.get(K["raw"])
+        if kept and kept[0] == upload.file_id:  # read once per upload, not on every widget change
+            raw = kept[1]
+        else:
+            st.session_state.pop(K["raw"], None)
+            try:
+                raw = importer.read_upload(upload.name, upload.getvalue())
+            except importer.ImportRefused as err:
+                st.error(_message(err))
+                return
+            st.session_state[K["raw"]] = (upload.file_id, raw)
         source = st.text_input(t("data.import.source"), value=Path(upload.name).stem, key=K["source"]).strip()
         st.caption(
             t(

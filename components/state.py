@@ -51,7 +51,7 @@ DATA = {
     name: f"data_{name}"
     for name in (
         "user", "upload", "source", "crs", "remove_missing", "parcel", "loaded", "flash", "revert_id",
-        "sign_name", "sign_password",
+        "sign_name", "sign_password", "raw",
     )
 }  # fmt: skip
 

@@ -30,8 +30,10 @@ def backend() -> Backend:
 
 @st.cache_resource(show_spinner=False)
 def _pack_version() -> str:
-    """The pack version the store was brought up to when it was opened (once per process)."""
-    return backend().pack_version()
+    """The store's id and the pack version it was brought up to when opened (once per process).
+
+    Part of every cache key, so frames cached from one store are never served for another."""
+    return f"{backend().store_id()}:{backend().pack_version()}"
 
 
 def _store() -> tuple[Path | None, str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -214,6 +215,14 @@ class Backend(ABC):
                 "WHERE NOT EXISTS (SELECT 1 FROM atlas_state WHERE key = 'revision')"
             )
         )
+        # Which store this is: a revision number means nothing across stores (caches key on both).
+        conn.execute(
+            text(
+                "INSERT INTO atlas_state (key, value) SELECT 'store_id', :uid "
+                "WHERE NOT EXISTS (SELECT 1 FROM atlas_state WHERE key = 'store_id')"
+            ),
+            {"uid": uuid.uuid4().hex},
+        )
 
     # -- reads -----------------------------------------------------------------------------
     def revision(self) -> int:
@@ -221,6 +230,12 @@ class Backend(ABC):
         with self.engine.connect() as conn:
             value = conn.execute(text("SELECT value FROM atlas_state WHERE key = 'revision'")).scalar()
         return int(value or 0)
+
+    def store_id(self) -> str:
+        """A random id given to this store when it was created (kept across pack updates)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(text("SELECT value FROM atlas_state WHERE key = 'store_id'")).scalar()
+        return str(value or "")
 
     def _select_parcels(self, where: str = "") -> str:
         cols = ", ".join(_q(c) for c in (*STORE_PARCEL_COLUMNS, *VERSION_COLUMNS))
