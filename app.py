@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import state
 from components.basemaps import basemaps, tianditu_key
+from components.data_auth import data_page_entry
 from components.i18n import t
 
 st.set_page_config(page_title="杭州产业用地图集", page_icon="🗺️", layout="wide")
@@ -18,6 +19,9 @@ pages = st.navigation(
         st.Page("app_pages/policies.py", title="政策匹配", icon=":material/policy:"),
         st.Page("app_pages/sources.py", title="数据与来源", icon=":material/menu_book:"),
         st.Page("app_pages/meeting.py", title=t("tour.page.nav"), icon=":material/slideshow:"),
+        # issue #8: the data page, listed only for a signed-in editor or while none is configured
+        # (then it explains how to enable editing); the page guards itself as well.
+        *data_page_entry(),
     ]
 )
 

@@ -15,7 +15,7 @@ from components.map import (
     to_display_point,
 )
 from geodata import cached
-from geodata.exports import to_xlsx
+from geodata.exports import to_csv_bytes, to_xlsx
 from geodata.figures import format_value
 from geodata.parcels import (
     ParcelQuery,
@@ -134,7 +134,8 @@ rows = list(table_state["selection"]["rows"]) if table_state else []
 if rows and rows != st.session_state.get(K["seen_rows"]) and rows[0] < len(shown):
     pick = shown.iloc[rows[0]]
     st.session_state[K["selected"]] = pick["id"]
-    st.session_state[K["center"]] = (round(pick.geometry.y, 6), round(pick.geometry.x, 6))
+    spot = pick.geometry.representative_point()  # imported parcels are polygons (issue #8)
+    st.session_state[K["center"]] = (round(spot.y, 6), round(spot.x, 6))
     st.session_state[K["zoom"]] = 14
 st.session_state[K["seen_rows"]] = rows
 selected = st.session_state.get(K["selected"])
@@ -305,12 +306,11 @@ st.divider()
 st.subheader("下载筛选结果")
 cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
 export = shown[cols].copy()
-export.insert(0, "lat", shown.geometry.y.round(6))
-export.insert(0, "lon", shown.geometry.x.round(6))
+spots = shown.geometry.representative_point()  # a point inside each parcel, polygons included
+export.insert(0, "lat", spots.y.round(6))
+export.insert(0, "lon", spots.x.round(6))
 d1, d2, d3 = st.columns(3)
-d1.download_button(
-    "CSV", export.to_csv(index=False).encode("utf-8-sig"), "parcels.csv", "text/csv", key=K["dl_csv"]
-)
+d1.download_button("CSV", to_csv_bytes(export), "parcels.csv", "text/csv", key=K["dl_csv"])
 d2.download_button(
     "Excel",
     to_xlsx({"parcels": export}),

@@ -51,3 +51,19 @@ MEETING = {
     name: f"meeting_{name}"
     for name in ("tour", "showing", "stop", "presenting", "jump", "prev", "next", "first", "last", "exit", "start", "map")
 }
+
+
+#: Session-state keys of the data page (issue #8), one place.
+DATA = {
+    name: f"data_{name}"
+    for name in (
+        "user", "upload", "source", "crs", "remove_missing", "parcel", "loaded", "flash", "revert_id",
+        "sign_name", "sign_password", "raw",
+    )
+}  # fmt: skip
+
+
+def data_user() -> str | None:
+    """The signed-in editor's name, or None for a visitor."""
+    value = st.session_state.get(DATA["user"])
+    return value if isinstance(value, str) and value else None

@@ -9,6 +9,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# issue #8: `postgis_url` and the `backend` fixture (GeoPackage and PostGIS) for the data tests.
+pytest_plugins = ["tests.data.postgis", "tests.data.backends"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -1,0 +1,268 @@
+"""Data maintenance (editors only): import parcel files with a preview, edit parcels, history and revert."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from components.data_auth import editors, sign_in_form, sign_out_button
+from components.data_map import build_preview_map
+from components.i18n import t
+from components.map import render_map
+from geodata import cached, importer
+from geodata.backends import EDITABLE_COLUMNS, ConflictError, StoreError
+from geodata.schema import PARCEL_STATUS_ZH
+
+K = state.DATA
+st.title(t("data.title"))
+
+configured = editors()
+if not configured:
+    st.info(t("data.auth.not_configured"))
+    st.stop()
+user = state.data_user()
+if user is None or user not in configured:  # the guard: a visitor never gets past here
+    st.session_state.pop(K["user"], None)
+    sign_in_form(configured)
+    st.stop()
+
+st.sidebar.caption(t("data.auth.signed_in", user=user))
+sign_out_button()
+backend = cached.backend()
+flash = st.session_state.pop(K["flash"], None)
+if flash:
+    st.success(flash)
+
+
+def _message(err: importer.ImportRefused | StoreError) -> str:
+    return t("data." + err.key, **err.values)
+
+
+def _saved(message: str) -> None:
+    # No cache to clear: cached parcel frames are keyed by the store revision this write raised.
+    st.session_state[K["flash"]] = message
+    st.rerun()
+
+
+tab_import, tab_edit, tab_history = st.tabs([t("data.tab.import"), t("data.tab.edit"), t("data.tab.history")])
+
+
+def _import_tab() -> None:
+    upload = st.file_uploader(
+        t("data.import.upload"),
+        type=["zip", "gpkg", "geojson", "json", "kml", "kmz", "csv", "xlsx"],
+        key=K["upload"],
+        max_upload_size=importer.MAX_UPLOAD_BYTES // (1024 * 1024),
+    )
+    if upload is not None:
+        kept = st.session_state.get(K["raw"])
+        if kept and kept[0] == upload.file_id:  # read once per upload, not on every widget change
+            raw = kept[1]
+        else:
+            st.session_state.pop(K["raw"], None)
+            try:
+                raw = importer.read_upload(upload.name, upload.getvalue())
+            except importer.ImportRefused as err:
+                st.error(_message(err))
+                return
+            st.session_state[K["raw"]] = (upload.file_id, raw)
+        source = st.text_input(t("data.import.source"), value=Path(upload.name).stem, key=K["source"]).strip()
+        st.caption(
+            t(
+                "data.import.read",
+                count=len(raw.frame),
+                fmt=raw.fmt,
+                encoding=raw.encoding or "—",
+                crs=raw.declared_crs or t("data.import.crs_none"),
+            )
+        )
+        candidates = importer.crs_candidates(raw.frame.total_bounds, raw.declared_crs)
+        if not candidates:
+            st.error(t("data.import.no_crs"))
+            return
+        by_crs = {c.crs: c for c in candidates}
+        crs = st.selectbox(
+            t("data.import.crs"),
+            list(by_crs),
+            format_func=lambda c: t(
+                "data.import.crs_option",
+                label=importer.crs_label(c),
+                lon=f"{by_crs[c].centre[0]:.4f}",
+                lat=f"{by_crs[c].centre[1]:.4f}",
+            ),
+            key=K["crs"],
+            help=t("data.import.crs_help"),
+        )
+        st.markdown(f"**{t('data.import.mapping')}**")
+        suggested = importer.suggest_mapping(raw.columns, backend.mapping(source))
+        none = "—"
+        mapping: dict[str, str] = {}
+        cols = st.columns(3)
+        for i, col in enumerate(raw.columns):
+            options = [none, *importer.IMPORT_FIELDS]
+            default = suggested.get(col, none)
+            chosen = cols[i % 3].selectbox(
+                col,
+                options,
+                index=options.index(default),
+                format_func=lambda f: none if f == none else t(f"data.fieldname.{f}"),
+                key=f"data_map_{source}_{col}",
+            )
+            if chosen != none:
+                mapping[col] = chosen
+        remove_missing = st.checkbox(t("data.import.remove_missing", source=source), key=K["remove_missing"])
+        try:
+            prepared = importer.prepare(raw, crs, mapping, source, cached.layer("districts"))
+        except importer.ImportRefused as err:
+            st.error(_message(err))
+            return
+        if prepared.problems:
+            st.warning(t("data.import.problems", count=len(prepared.problems)))
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("data.import.row_number"): [p.row for p in prepared.problems],
+                        t("data.import.problem"): [t("data." + p.key, **p.values) for p in prepared.problems],
+                    }
+                ),
+                hide_index=True,
+            )
+        plan = importer.plan_changes(backend.read_parcels(), prepared.parcels, source, remove_missing)
+        counts = plan.counts
+        st.subheader(
+            t("data.import.preview", add=counts["add"], change=counts["change"], remove=counts["remove"])
+        )
+        labels = {a: t(f"data.action.{a}") for a in ("add", "change", "remove")}
+        render_map(
+            build_preview_map(
+                plan.geometries, labels, cached.layer("districts"), st.session_state[state.BASEMAP]
+            ),
+            None,
+            key="data_preview_map",
+            height=420,
+            returned_objects=(),
+        )
+        st.dataframe(plan.table.assign(action=plan.table["action"].map(labels)), hide_index=True)
+        if not plan.changes:
+            st.info(t("data.import.nothing"))
+        elif st.button(t("data.import.confirm", count=len(plan.changes)), type="primary", key="data_confirm"):
+            try:
+                backend.apply_changeset(plan.changes, user, note=f"import {upload.name}")
+                backend.save_mapping(source, mapping)
+            except StoreError as err:
+                st.error(_message(err))
+            else:
+                _saved(
+                    t("data.import.done", add=counts["add"], change=counts["change"], remove=counts["remove"])
+                )
+
+
+with tab_import:
+    _import_tab()
+
+with tab_edit:
+    parcels = backend.read_parcels()
+    names = dict(zip(parcels["id"], parcels["name_zh"].fillna(""), strict=True))
+    if not names:
+        st.info(t("data.edit.empty"))
+    else:
+        pid = st.selectbox(
+            t("data.edit.parcel"), list(names), format_func=lambda p: f"{p} · {names[p]}", key=K["parcel"]
+        )
+        row = parcels[parcels["id"] == pid].iloc[0]
+        loaded = st.session_state.get(K["loaded"])
+        if not loaded or loaded[0] != pid:  # the version the editor started from, kept across reruns
+            loaded = (pid, int(row["version"]))
+            st.session_state[K["loaded"]] = loaded
+        st.caption(
+            t(
+                "data.edit.version",
+                version=loaded[1],
+                by=row["updated_by"] or "—",
+                at=row["updated_at"] or "—",
+            )
+        )
+        statuses = ["", *PARCEL_STATUS_ZH]
+        with st.form("data_edit"):
+            status = st.selectbox(
+                t("data.field.status"),
+                statuses,
+                index=statuses.index(row["status"]) if row["status"] in statuses else 0,
+                format_func=lambda s: t(f"data.status.{s}") if s else "—",
+            )
+            quarter = st.text_input(
+                t("data.field.supply_quarter"),
+                value=row["supply_quarter"] or "",
+                key=f"data_f_{pid}_supply_quarter",
+            )
+            area_m2 = st.text_input(
+                t("data.field.area_m2"), value="" if pd.isna(row["area_m2"]) else f"{row['area_m2']:g}"
+            )
+            area_mu = st.text_input(
+                t("data.field.area_mu"), value="" if pd.isna(row["area_mu"]) else f"{row['area_mu']:g}"
+            )
+            land_use = st.text_input(
+                t("data.field.land_use"), value=row["land_use"] or "", key=f"data_f_{pid}_land_use"
+            )
+            description = st.text_area(
+                t("data.field.description_zh"),
+                value=row["description_zh"] or "",
+                key=f"data_f_{pid}_description_zh",
+            )
+            save = st.form_submit_button(t("data.edit.save"), type="primary")
+        if save:
+            values = dict(
+                zip(EDITABLE_COLUMNS, (status, quarter, area_m2, area_mu, land_use, description), strict=True)
+            )
+            try:
+                backend.update_parcel(pid, values, loaded[1], user)
+            except ConflictError as err:
+                st.error(_message(err))
+                if st.button(t("data.edit.reload"), key="data_reload"):
+                    st.session_state.pop(K["loaded"], None)
+                    st.rerun()
+            except StoreError as err:
+                st.error(_message(err))
+            else:
+                st.session_state.pop(K["loaded"], None)
+                _saved(t("data.edit.saved", parcel=pid))
+
+with tab_history:
+    entries = backend.history(limit=500)
+    if not entries:
+        st.info(t("data.history.empty"))
+    else:
+
+        def _diff(e) -> str:  # type: ignore[no-untyped-def]
+            before, after = e.before or {}, e.after or {}
+            keys = [
+                k for k in (*EDITABLE_COLUMNS, "name_zh", "geometry_wkb") if before.get(k) != after.get(k)
+            ]
+            return "; ".join(
+                k if k == "geometry_wkb" else f"{k}: {before.get(k) or '—'} → {after.get(k) or '—'}"
+                for k in keys
+            )
+
+        table = pd.DataFrame(
+            {
+                "#": [e.id for e in entries],
+                t("data.history.at"): [e.at for e in entries],
+                t("data.history.user"): [e.user for e in entries],
+                t("data.history.parcel"): [e.parcel_id for e in entries],
+                t("data.history.action"): [t(f"data.action.{e.action}") for e in entries],
+                t("data.history.what"): [_diff(e) for e in entries],
+                t("data.history.note"): [e.note for e in entries],
+            }
+        )
+        st.dataframe(table, hide_index=True)
+        revert_id = st.selectbox(t("data.history.revert_pick"), [e.id for e in entries], key=K["revert_id"])
+        if st.button(t("data.history.revert"), key="data_revert"):
+            try:
+                backend.revert(int(revert_id), user)
+            except StoreError as err:
+                st.error(_message(err))
+            else:
+                _saved(t("data.history.reverted", id=revert_id))

@@ -1,0 +1,151 @@
+"""The data page (AppTest): read-only without editors, sign-in, edit with conflict, history and revert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import state
+from geodata import cached
+from geodata.backends import open_backend
+from geodata.i18n import translate
+from geodata.users import THROTTLE, hash_password
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+K = state.DATA
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A store of this test's own (edits must not leak into other pages' tests)."""
+    path = tmp_path / "atlas.gpkg"
+    monkeypatch.setenv("ATLAS_STORE", str(path))
+    monkeypatch.delenv("ATLAS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("ATLAS_EDITORS", raising=False)
+    cached.reset()
+    yield path
+    cached.reset()
+
+
+def _app(editors: bool = True) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if editors:
+        at.secrets["editors"] = {"alice": hash_password(PASSWORD)}
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _sign_in(at: AppTest, password: str = PASSWORD) -> None:
+    at.text_input(key=K["sign_name"]).input("alice")
+    at.text_input(key=K["sign_password"]).input(password)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+
+
+def test_without_editors_the_app_is_read_only(own_store: Path) -> None:
+    at = _app(editors=False)
+    assert translate("data.auth.not_configured", "zh")[:10] in at.info[0].value
+    assert not at.tabs
+    assert not at.text_input
+
+
+def test_visitor_sees_only_the_sign_in(own_store: Path) -> None:
+    at = _app()
+    assert not at.tabs
+    THROTTLE.succeed("alice")
+    _sign_in(at, "wrong password")
+    assert at.error[0].value == translate("data.auth.failed", "zh")
+    assert at.session_state.get(K["user"], True)
+    assert not at.tabs
+    _sign_in(at)
+    assert len(at.tabs) == 3
+    assert at.session_state[K["user"]] == "alice"
+
+
+def test_edit_conflict_history_and_revert(own_store: Path) -> None:
+    at = _app()
+    _sign_in(at)
+    at.selectbox(key=K["parcel"]).select("site-ucas-south").run()
+    at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q3")
+    form_buttons = [b for b in at.button if b.label == translate("data.edit.save", "zh")]
+    form_buttons[0].click().run()
+    assert not at.exception, at.exception
+    store = open_backend(path=own_store)
+    row = store.read_parcels().set_index("id").loc["site-ucas-south"]
+    assert (row["supply_quarter"], row["version"], row["updated_by"]) == ("2026Q3", 2, "alice")
+    assert at.success[0].value == translate("data.edit.saved", "zh", parcel="site-ucas-south")
+
+    # someone else saves version 3 while alice's page still holds version 2
+    store.update_parcel("site-ucas-south", {"status": "listed"}, 2, "bob")
+    at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q4")
+    next(b for b in at.button if b.label == translate("data.edit.save", "zh")).click().run()
+    assert "bob" in at.error[0].value
+    assert store.read_parcels().set_index("id").loc["site-ucas-south", "supply_quarter"] == "2026Q3"
+
+    history = store.history("site-ucas-south")
+    assert [h.user for h in history] == ["bob", "alice"]
+    at.selectbox(key=K["revert_id"]).select(history[0].id).run()
+    next(b for b in at.button if b.label == translate("data.history.revert", "zh")).click().run()
+    assert not at.exception, at.exception
+    assert store.read_parcels().set_index("id").loc["site-ucas-south", "status"] == "planned"
+    store.engine.dispose()
+
+
+def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a database URL the same app reads PostGIS: every page runs, an edit is saved there."""
+    from geodata.backends.postgis import PostGISBackend
+
+    PostGISBackend(postgis_url).drop_all()
+    monkeypatch.setenv("ATLAS_DATABASE_URL", postgis_url)
+    cached.reset()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception, at.exception
+        for page in ("app_pages/parcels.py", "app_pages/areas.py", "app_pages/sources.py"):
+            at.switch_page(page).run()
+            assert not at.exception, (page, at.exception)
+        assert cached.backend().kind == "postgis"
+        at = _app()
+        _sign_in(at)
+        at.selectbox(key=K["parcel"]).select("site-ucas-south").run()
+        at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q1")
+        next(b for b in at.button if b.label == translate("data.edit.save", "zh")).click().run()
+        assert not at.exception, at.exception
+        row = PostGISBackend(postgis_url).read_parcels().set_index("id").loc["site-ucas-south"]
+        assert (row["supply_quarter"], row["updated_by"]) == ("2026Q1", "alice")
+    finally:
+        cached.reset()
+
+
+def test_public_pages_show_imported_polygons(own_store: Path) -> None:
+    """Imported parcels are polygons: the parcel explorer, its downloads and the overview still run."""
+    from geodata.importer import run_import
+    from tests.data.make_bad_files import parcels_frame, shapefile_zip
+
+    store = open_backend(path=own_store)
+    run_import(store, "gk.zip", shapefile_zip(parcels_frame()), "bureau", "alice")
+    store.engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page("app_pages/parcels.py").run()
+    assert not at.exception, at.exception
+    assert any("8 处地块" in md.value for md in at.markdown)
+
+
+def test_data_page_speaks_english(own_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["editors"] = {"alice": hash_password(PASSWORD)}
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Data maintenance"
+    assert at.text_input(key=K["sign_name"]).label == "User name"

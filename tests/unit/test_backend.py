@@ -1,0 +1,236 @@
+"""Versioned parcels, history, revert and one-transaction changesets: the same tests on both backends."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Polygon
+
+from geodata import store
+from geodata.backends import Backend, Change, ConflictError, StoreError, open_backend
+from geodata.backends.gpkg import GeoPackageBackend
+
+SQUARE = Polygon([(120.10, 30.20), (120.11, 30.20), (120.11, 30.21), (120.10, 30.21)])
+
+
+def _add(b: Backend, pid: str = "HZ-001", **values: object) -> int:
+    return b.apply_changeset([Change("add", pid, {"name_zh": "测试地块", **values}, SQUARE)], "alice")
+
+
+def test_seeded_from_pack_once(backend: Backend) -> None:
+    parcels = backend.read_parcels()
+    pack = store.read_pack_layer("parcels")
+    assert sorted(parcels["id"]) == sorted(pack["id"])
+    assert set(parcels["version"]) == {1}
+    assert parcels.crs.to_epsg() == 4326
+    assert backend.history() == []  # seeding is not an edit
+    assert len(backend.read_layer("districts")) == len(store.read_pack_layer("districts"))
+    assert list(backend.read_table("indicators")["id"]) == list(store.read_pack_table("indicators")["id"])
+
+
+def test_add_change_remove_recorded(backend: Backend) -> None:
+    rev0 = backend.revision()
+    _add(backend, status="listed", area_m2="12,000")
+    assert backend.revision() == rev0 + 1
+    row = backend.read_parcels().set_index("id").loc["HZ-001"]
+    assert row["name_zh"] == "测试地块"
+    assert row["area_m2"] == 12000.0
+    assert row["version"] == 1
+    assert row.geometry.equals(SQUARE)
+
+    backend.update_parcel("HZ-001", {"status": "sold", "supply_quarter": "2026Q2"}, 1, "bob")
+    row = backend.read_parcels().set_index("id").loc["HZ-001"]
+    assert (row["status"], row["supply_quarter"], row["version"], row["updated_by"]) == (
+        "sold",
+        "2026Q2",
+        2,
+        "bob",
+    )
+
+    backend.apply_changeset([Change("remove", "HZ-001", expected_version=2)], "carol")
+    assert "HZ-001" not in set(backend.read_parcels()["id"])
+    hist = backend.history("HZ-001")
+    assert [(h.action, h.user, h.version) for h in hist] == [
+        ("remove", "carol", 2),
+        ("change", "bob", 2),
+        ("add", "alice", 1),
+    ]
+    assert hist[1].before["status"] == "listed"
+    assert hist[1].after["status"] == "sold"
+
+
+def test_stale_version_is_a_conflict_and_changes_nothing(backend: Backend) -> None:
+    _add(backend)
+    backend.update_parcel("HZ-001", {"status": "listed"}, 1, "bob")  # bob saved first
+    before = backend.fingerprint()
+    with pytest.raises(ConflictError) as err:
+        backend.update_parcel("HZ-001", {"status": "sold"}, 1, "alice")  # alice still had version 1
+    assert err.value.values["by"] == "bob"
+    assert err.value.version == 2
+    assert backend.fingerprint() == before
+
+
+def test_changeset_is_one_transaction(backend: Backend) -> None:
+    _add(backend, "HZ-001")
+    before = backend.fingerprint()
+    changes = [
+        Change("add", "HZ-002", {"name_zh": "新地块"}, SQUARE),
+        Change("change", "HZ-001", {"status": "sold"}, None, 1),
+        Change("add", "HZ-001", {"name_zh": "重复"}, SQUARE),  # duplicate id: refused
+    ]
+    with pytest.raises(StoreError) as err:
+        backend.apply_changeset(changes, "alice")
+    assert err.value.key == "store.duplicate"
+    assert backend.fingerprint() == before
+
+
+def test_revert_change_add_and_remove(backend: Backend) -> None:
+    _add(backend, status="planned")
+    backend.update_parcel("HZ-001", {"status": "sold", "area_mu": 15}, 1, "bob")
+    change_id = backend.history("HZ-001")[0].id
+    backend.revert(change_id, "carol")
+    row = backend.read_parcels().set_index("id").loc["HZ-001"]
+    assert row["status"] == "planned"
+    assert row["area_mu"] != row["area_mu"]  # NaN: back to unknown
+    assert row["version"] == 3
+    assert backend.history("HZ-001")[0].note == f"revert #{change_id}"
+
+    backend.apply_changeset([Change("remove", "HZ-001")], "bob")
+    backend.revert(backend.history("HZ-001")[0].id, "carol")
+    assert backend.read_parcels().set_index("id").loc["HZ-001"].geometry.equals(SQUARE)
+
+    add_id = backend.history("HZ-001")[-1].id
+    with pytest.raises(ConflictError):  # the parcel changed since it was added
+        backend.revert(add_id, "carol")
+
+
+def test_revert_add_removes(backend: Backend) -> None:
+    _add(backend)
+    backend.revert(backend.history("HZ-001")[0].id, "carol")
+    assert "HZ-001" not in set(backend.read_parcels()["id"])
+
+
+def test_mapping_remembered_per_source(backend: Backend) -> None:
+    assert backend.mapping("西湖区规划局") == {}
+    backend.save_mapping("西湖区规划局", {"DKBH": "parcel_code", "MC": "name_zh"})
+    backend.save_mapping("西湖区规划局", {"DKBH": "parcel_code"})
+    assert backend.mapping("西湖区规划局") == {"DKBH": "parcel_code"}
+
+
+def test_unknown_field_refused(backend: Backend) -> None:
+    before = backend.fingerprint()
+    with pytest.raises(StoreError) as err:
+        backend.update_parcel("site-ucas-south", {"owner": "x"}, 1, "bob")
+    assert err.value.key == "store.unknown_field"
+    with pytest.raises(StoreError) as err:
+        backend.update_parcel("site-ucas-south", {"area_m2": "many"}, 1, "bob")
+    assert backend.fingerprint() == before
+
+
+def test_second_handle_sees_changes(backend: Backend, tmp_path: Path) -> None:
+    """Another process's handle (its own engine) sees a write at its next read."""
+    other = (
+        GeoPackageBackend(backend.path)
+        if isinstance(backend, GeoPackageBackend)
+        else type(backend)(str(backend.engine.url.render_as_string(hide_password=False)))
+    )
+    rev = other.revision()
+    _add(backend)
+    assert other.revision() == rev + 1
+    assert "HZ-001" in set(other.read_parcels()["id"])
+    other.engine.dispose()
+
+
+def test_pack_update_keeps_edited_parcels(tmp_path: Path) -> None:
+    path = tmp_path / "store.gpkg"
+    pack = tmp_path / "pack"
+    shutil.copytree(store.default_pack_dir(), pack)
+    b = open_backend(path=path, pack=pack)
+    _add(b)
+    b.update_parcel("site-ucas-south", {"status": "sold"}, 1, "bob")
+    b.engine.dispose()
+    districts = (pack / "districts.geojson").read_text(encoding="utf-8")
+    (pack / "districts.geojson").write_text(districts + "\n", encoding="utf-8")  # a new pack version
+    b2 = open_backend(path=path, pack=pack)
+    assert b2.pack_version() == store.pack_hash(pack)
+    parcels = b2.read_parcels().set_index("id")
+    assert parcels.loc["site-ucas-south", "status"] == "sold"
+    assert "HZ-001" in parcels.index
+    assert len(b2.history()) == 2
+    b2.engine.dispose()
+
+
+WATCHER = """
+import sys, time
+from geodata.backends import open_backend
+b = open_backend(url=sys.argv[1]) if sys.argv[1].startswith("postgres") else open_backend(path=sys.argv[1])
+start_rev = int(sys.argv[2])
+print("ready", flush=True)
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    if b.revision() > start_rev and "HZ-SEEN" in set(b.read_parcels()["id"]):
+        print("seen", time.time(), flush=True)
+        break
+    time.sleep(0.05)
+"""
+
+
+def test_another_process_sees_a_write_within_seconds(backend: Backend) -> None:
+    """Two app processes on one store: the second sees the first's write at its next poll."""
+    import subprocess
+    import sys
+    import time
+
+    target = str(getattr(backend, "path", "") or backend.engine.url.render_as_string(hide_password=False))
+    target = target.replace("postgresql+psycopg://", "postgresql://")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WATCHER, target, str(backend.revision())],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    written = time.time()
+    _add(backend, "HZ-SEEN")
+    line = proc.stdout.readline().split()
+    proc.wait(timeout=30)
+    assert line[:1] == ["seen"], "the other process never saw the write"
+    latency = float(line[1]) - written
+    print(f"{type(backend).__name__}: seen by another process after {latency * 1000:.0f} ms")
+    assert latency < 2.0
+
+
+def test_pack_update_keeps_edited_parcels_on_postgis(postgis_url: str, tmp_path: Path) -> None:
+    from geodata.backends.postgis import PostGISBackend
+
+    PostGISBackend(postgis_url).drop_all()
+    pack = tmp_path / "pack"
+    shutil.copytree(store.default_pack_dir(), pack)
+    b = open_backend(url=postgis_url, pack=pack)
+    _add(b)
+    b.update_parcel("site-ucas-south", {"status": "sold"}, 1, "bob")
+    rows = store.read_pack_table("indicators", pack)
+    rows.iloc[:-1].to_csv(pack / "indicators.csv", index=False)  # a new pack version: one row fewer
+    b2 = open_backend(url=postgis_url, pack=pack)
+    assert b2.pack_version() == store.pack_hash(pack)
+    assert len(b2.read_table("indicators")) == len(rows) - 1
+    parcels = b2.read_parcels().set_index("id")
+    assert parcels.loc["site-ucas-south", "status"] == "sold"
+    assert "HZ-001" in parcels.index
+    assert len(b2.history()) == 2
+    b.engine.dispose()
+    b2.engine.dispose()
+
+
+def test_store_from_before_editing_is_rebuilt(tmp_path: Path) -> None:
+    """A GeoPackage built by the read-only atlas (no version column, no history) is rebuilt on open."""
+    import pyogrio
+
+    path = tmp_path / "old.gpkg"
+    for layer in ("districts", "parcels"):
+        pyogrio.write_dataframe(store.read_pack_layer(layer), path, layer=layer, driver="GPKG")
+    b = open_backend(path=path)
+    assert set(b.read_parcels()["version"]) == {1}
+    b.engine.dispose()
