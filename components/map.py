@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -24,11 +23,16 @@ from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
 from components.map_tools import add_map_tools
 from geodata.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
 from geodata.schema import FOCUS_DISTRICTS
+from geodata.styles import (  # one place for colours: the exported pictures use the same
+    CLASS_COLORS,
+    MAP_BACKGROUND,
+    NO_DATA_COLOR,
+    OFFLINE_FILL,
+    STYLES,
+    LayerStyle,
+)
 
 HANGZHOU_CENTER = (30.25, 119.75)
-MAP_BACKGROUND = "#eef2f5"
-
-OFFLINE_FILL = "#f3f1ea"
 
 
 def _catalogue(basemap: str) -> Basemap:
@@ -73,23 +77,6 @@ def from_display_point(lat: float, lng: float, basemap: str) -> tuple[float, flo
         return float(lat2), float(lon2)
     return lat, lng
 
-
-@dataclass(frozen=True)
-class LayerStyle:
-    key: str
-    label_zh: str
-    color: str
-    radius: int = 7
-
-
-STYLES = {
-    "districts": LayerStyle("districts", "区县", "#7f8c8d"),
-    "focus": LayerStyle("focus", "重点区（西湖、滨江、钱塘）", "#c0392b"),
-    "areas": LayerStyle("areas", "平台与园区", "#1f618d", 9),
-    "parcels": LayerStyle("parcels", "2026 年产业用地（供地地块）", "#d35400", 8),
-    "projects": LayerStyle("projects", "签约 / 开工项目", "#7d3c98", 6),
-    "innovation": LayerStyle("innovation", "高校与科研机构", "#138d75", 5),
-}
 
 KIND_ZH = {
     "district": "区县",
@@ -452,11 +439,6 @@ def render_map(
         center=list(center) if center else None,
         zoom=zoom,
     )
-
-
-#: Sequential classes (ColorBrewer Blues, 5 classes) and the no-data grey.
-CLASS_COLORS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-NO_DATA_COLOR = "#d5d8dc"
 
 
 def class_labels(bins: list[float], distinct: bool, unit: str) -> list[str]:
