@@ -76,3 +76,8 @@ def dash_array(dash: tuple[int, int] | None) -> str | None:
     ('6 4', None)
     """
     return None if dash is None else f"{dash[0]} {dash[1]}"
+
+
+#: Chart bars: an outcome, and a target / plan / forecast (lighter).
+BAR_COLOR: Final = "#1f618d"
+PLANNED_COLOR: Final = "#aab7c4"
