@@ -178,7 +178,7 @@ def scale_bar(extent: tuple[float, float, float, float]) -> tuple[float, float, 
 
     >>> m, units, label = scale_bar((13_350_000.0, 3_520_000.0, 13_400_000.0, 3_560_000.0))
     >>> m, label, round(units)
-    (5000.0, '5 km', 5781)
+    (5000.0, '5 km', 5785)
     """
     minx, miny, maxx, maxy = extent
     cy = (miny + maxy) / 2
