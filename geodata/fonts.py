@@ -41,6 +41,7 @@ def rc_params() -> dict[str, object]:
         "pdf.fonttype": 42,
         "svg.fonttype": "path",  # an SVG that draws the same everywhere, with no font to install
         "axes.unicode_minus": False,  # the subset's hyphen-minus, not U+2212
+        "text.parse_math": False,  # titles and names are user/data text: "$5 亿$" must print as typed
         "figure.dpi": 96,
     }
 

@@ -142,12 +142,12 @@ class Picture:
     sources: tuple[str, ...]
 
 
-def _fit_aspect(
+def fit_aspect(
     bounds: tuple[float, float, float, float], aspect: float
 ) -> tuple[float, float, float, float]:
     """Grow a Mercator box to ``aspect`` (width / height) around its centre, so the whole view shows.
 
-    >>> _fit_aspect((0.0, 0.0, 10.0, 10.0), 2.0)
+    >>> fit_aspect((0.0, 0.0, 10.0, 10.0), 2.0)
     (-5.0, 0.0, 15.0, 10.0)
     """
     minx, miny, maxx, maxy = bounds
@@ -250,7 +250,7 @@ def _draw_polygons(ax, gdf, color, k, z) -> None:
             )  # fmt: skip
 
 
-def _source_line(files: list[str], sources: pd.DataFrame | None, lang: str) -> str:
+def source_line(files: list[str], sources: pd.DataFrame | None, lang: str) -> str:
     from geodata.policies import short_title
 
     titles = {}
@@ -338,7 +338,7 @@ def _legend_handles(content: MapContent, lang: str, layers: dict[str, gpd.GeoDat
     return t("title"), handles
 
 
-def _draw_north_arrow(ax, lang: str, k: float) -> None:
+def draw_north_arrow(ax, lang: str, k: float) -> None:
     ax.annotate(
         "", xy=(0.035, 0.955), xytext=(0.035, 0.855), xycoords="axes fraction",
         arrowprops={"facecolor": "#222", "edgecolor": "#222", "width": 3 * k, "headwidth": 11 * k,
@@ -351,7 +351,7 @@ def _draw_north_arrow(ax, lang: str, k: float) -> None:
     )  # fmt: skip
 
 
-def _draw_scale_bar(ax, extent, k: float) -> None:
+def draw_scale_bar(ax, extent, k: float) -> None:
     from matplotlib.patches import Rectangle
 
     minx, miny, maxx, maxy = extent
@@ -373,7 +373,7 @@ def _draw_scale_bar(ax, extent, k: float) -> None:
     ax.text(x0 + units, y0 + h * 1.8, label, fontsize=7.5 * k, ha="center", va="bottom", zorder=31)
 
 
-def _draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosaic, gcj02: bool) -> None:
+def draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosaic, gcj02: bool) -> None:
     minx, miny, maxx, maxy = extent
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -483,7 +483,7 @@ def _halo(width: float):
 
 def _footer_lines(files, sources, lang, basemap_note, gcj02, date) -> list[str]:
     """The source line: seeds named, boundaries, basemap (and whether it was offline), date."""
-    lines = [_source_line(files, sources, lang)] if files else []
+    lines = [source_line(files, sources, lang)] if files else []
     lines.append(translate("export.footer.boundaries", lang))
     extra = [basemap_note]
     if files:
@@ -565,7 +565,7 @@ def render_picture(
     mosaic, gcj02 = None, False
     if basemap.tiles and fetch_tiles:
         url, subdomains, max_zoom = basemap.tiles[0]
-        rough = _fit_aspect(asked, map_rect[2] / map_rect[3])
+        rough = fit_aspect(asked, map_rect[2] / map_rect[3])
         pad_x, pad_y = (rough[2] - rough[0]) * 0.15, (rough[3] - rough[1]) * 0.15
         mosaic = fetch_mosaic(
             url, subdomains, (rough[0] - pad_x, rough[1] - pad_y, rough[2] + pad_x, rough[3] + pad_y),
@@ -581,7 +581,7 @@ def render_picture(
     else:
         basemap_note = translate("export.footer.basemap_offline", lang)
     wrapped, footer, map_rect, chart_rect = layout(basemap_note, gcj02)
-    extent = _fit_aspect(asked, map_rect[2] / map_rect[3])
+    extent = fit_aspect(asked, map_rect[2] / map_rect[3])
 
     with plt.rc_context(rc_params()):
         fig = plt.figure(figsize=(w_in, h_in), dpi=dpi, facecolor="white")
@@ -591,9 +591,9 @@ def render_picture(
                 return (r[0] / w_in, r[1] / h_in, r[2] / w_in, r[3] / h_in)
 
             ax = fig.add_axes(rect(map_rect))
-            _draw_map(ax, layers, content, extent, lang, k, mosaic, gcj02)
-            _draw_north_arrow(ax, lang, k)
-            _draw_scale_bar(ax, extent, k)
+            draw_map(ax, layers, content, extent, lang, k, mosaic, gcj02)
+            draw_north_arrow(ax, lang, k)
+            draw_scale_bar(ax, extent, k)
             title, handles = _legend_handles(content, lang, layers, k)
             leg = ax.legend(
                 [h for h, _ in handles], [t for _, t in handles], title=title, loc="lower right",
@@ -641,3 +641,10 @@ def render_picture(
         png=png.getvalue(), pdf=pdf.getvalue(), width=round(w_in * dpi), height=round(h_in * dpi), dpi=dpi,
         map_box=map_box, basemap_note=basemap_note, sources=tuple(files_sorted),
     )  # fmt: skip
+
+
+def view_extent(view: MapView, aspect: float) -> tuple[float, float, float, float]:
+    """The Web Mercator extent that shows all of ``view`` in a frame of ``aspect`` (width / height)."""
+    sw = _TO_MERC.transform(view.west, view.south)
+    ne = _TO_MERC.transform(view.east, view.north)
+    return fit_aspect((sw[0], sw[1], ne[0], ne[1]), aspect)
