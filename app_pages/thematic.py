@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.export_panel import export_choropleth, export_projects
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
 from geodata import cached
 from geodata.areas import choropleth_indicators, choropleth_values, classify
@@ -51,14 +52,16 @@ if view == "choropleth":
     labels = class_labels(bins, distinct, unit)
     col_map, col_table = st.columns([3, 2], gap="medium")
     with col_map:
-        render_map(
+        out = render_map(
             build_choropleth_map(
                 layers, values, labels, f"{indicator}（{unit}）", st.session_state[state.BASEMAP]
             ),
             None,
             key="thematic_choropleth_map",
             height=520,
+            returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         )
+        export_choropleth(out, layers, values, labels, f"{indicator}（{unit}）", indicator, known, unit)
     with col_table:
         st.caption(
             f"分级：Fisher-Jenks 自然断点（mapclassify），不多于 5 级；有数字的地区 {len(known)} 个，"
@@ -89,12 +92,14 @@ else:
     projects = layers["projects"]
     col_map, col_list = st.columns([3, 2], gap="medium")
     with col_map:
-        render_map(
+        out = render_map(
             build_projects_map(layers, st.session_state[state.BASEMAP]),
             None,
             key="thematic_projects_map",
             height=520,
+            returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         )
+        export_projects(out, layers)
     with col_list:
         listing = projects.assign(
             投资额=[

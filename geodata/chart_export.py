@@ -156,3 +156,37 @@ def render_chart(chart: ChartSpec, size: str, resolution: str, fmt: str, lang: s
         finally:
             plt.close(fig)
     return buf.getvalue()
+
+
+def area_charts(
+    indicators: pd.DataFrame, area: str, lang: str, groups: tuple[str, ...] | None = None, display: str | None = None
+) -> list[ChartSpec]:
+    """The bar charts of an area's profile groups, as the area page draws them (same rows, same order).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame([dict(id="a", area="钱塘区", subject="", category="output", indicator="总产值",
+    ...     period="去年", value=3700.0, unit="亿元", qualifier="突破", source="002.txt", quote="q")])
+    >>> [(c.title, c.unit, c.note) for c in area_charts(df, "钱塘区", "zh")]
+    [('钱塘区：产出（亿元）', '亿元', '来源：002.txt。')]
+    """
+    from geodata.areas import GROUPS, chart_rows
+
+    out = []
+    for category in groups or tuple(GROUPS):
+        bars, _ = chart_rows(indicators, area, category)
+        if bars.empty:
+            continue
+        unit = str(bars["unit"].iloc[0])
+        group = translate(f"export.group.{category}", lang)
+        targets = bool((bars.get("kind", pd.Series(dtype=str)) == "target").any())
+        sources = sorted(set(bars["source"]))
+        out.append(
+            ChartSpec(
+                translate("export.chart.title", lang, area=display or area, group=group, unit=unit),
+                unit,
+                bars,
+                chart_note(sources, lang, targets),
+            )
+        )
+    return out
