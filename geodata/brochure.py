@@ -121,9 +121,9 @@ def key_facts(row: Mapping, lang: str) -> list[tuple[str, str]]:
     """
 
     def t(key: str, **kw) -> str:
-        return translate(f"export.{key}", lang, **kw)
+        return translate(key, lang, **kw)
 
-    unknown = t("fact.unknown")
+    unknown = t("export.fact.unknown")
 
     def val(col: str, unit: str = "") -> str:
         v = row.get(col)
@@ -158,32 +158,32 @@ def key_facts(row: Mapping, lang: str) -> list[tuple[str, str]]:
     per_mu = " 万元/亩" if lang == "zh" else " × 10,000 yuan/mu"
     quality = row.get("geometry_quality")
     return [
-        (t("fact.parcel_code"), val("parcel_code")),
-        (t("fact.location"), val("location_zh")),
-        (t("fact.district"), val("district")),
-        (t("fact.parent"), val("parent")),
-        (t("fact.area"), area),
-        (t("fact.land_use"), val("land_use")),
-        (t("fact.plot_ratio"), ratio),
-        (t("fact.building_density"), val("building_density_pct", "%")),
-        (t("fact.green_ratio"), val("green_ratio_pct", "%")),
-        (t("fact.height_limit"), val("height_limit_m", " m")),
-        (t("fact.term"), val("term_years", " 年" if lang == "zh" else " years")),
-        (t("fact.price_start"), val("price_start_wan", wan)),
-        (t("fact.deposit"), val("deposit_wan", wan)),
-        (t("fact.investment_intensity"), val("investment_intensity_wan_per_mu", per_mu)),
-        (t("fact.tax_per_mu"), val("tax_per_mu_wan", per_mu)),
-        (t("fact.energy_limit"), val("energy_limit")),
-        (t("fact.emission_limit"), val("emission_limit")),
-        (t("fact.supply_quarter"), val("supply_quarter")),
+        (t("export.fact.parcel_code"), val("parcel_code")),
+        (t("export.fact.location"), val("location_zh")),
+        (t("export.fact.district"), val("district")),
+        (t("export.fact.parent"), val("parent")),
+        (t("export.fact.area"), area),
+        (t("export.fact.land_use"), val("land_use")),
+        (t("export.fact.plot_ratio"), ratio),
+        (t("export.fact.building_density"), val("building_density_pct", "%")),
+        (t("export.fact.green_ratio"), val("green_ratio_pct", "%")),
+        (t("export.fact.height_limit"), val("height_limit_m", " m")),
+        (t("export.fact.term"), val("term_years", " 年" if lang == "zh" else " years")),
+        (t("export.fact.price_start"), val("price_start_wan", wan)),
+        (t("export.fact.deposit"), val("deposit_wan", wan)),
+        (t("export.fact.investment_intensity"), val("investment_intensity_wan_per_mu", per_mu)),
+        (t("export.fact.tax_per_mu"), val("tax_per_mu_wan", per_mu)),
+        (t("export.fact.energy_limit"), val("energy_limit")),
+        (t("export.fact.emission_limit"), val("emission_limit")),
+        (t("export.fact.supply_quarter"), val("supply_quarter")),
         (
-            t("fact.status"),
-            t(f"status.{status}") if status in ("planned", "listed", "sold") else val("status"),
+            t("export.fact.status"),
+            t(f"export.status.{status}") if status in ("planned", "listed", "sold") else val("status"),
         ),
-        (t("fact.industry"), val("industry")),
+        (t("export.fact.industry"), val("industry")),
         (
-            t("fact.geometry"),
-            t(f"quality.{quality}")
+            t("export.fact.geometry"),
+            t(f"export.quality.{quality}")
             if quality in ("indicative", "surveyed", "boundary")
             else val("geometry_quality"),
         ),
@@ -262,7 +262,7 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
     import matplotlib.pyplot as plt
 
     def t(key: str, **kw) -> str:
-        return translate(f"export.{key}", lang, **kw)
+        return translate(key, lang, **kw)
 
     w, h = A4_PORTRAIT
     m = 0.45
@@ -274,7 +274,7 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         fig.text(
             m / w,
             1 - 0.38 / h,
-            t("brochure.kicker"),
+            t("export.brochure.kicker"),
             fontsize=10,
             color="#c0392b",
             fontweight="bold",
@@ -283,7 +283,7 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         fig.text(m / w, 1 - 0.62 / h, name, fontsize=19, fontweight="bold", va="top")
         sub = " · ".join(str(parcel[c]) for c in ("district", "parent") if _present(parcel.get(c)))
         if bool(parcel.get("synthetic", False)):
-            sub = f"{sub} · {t('brochure.synthetic')}" if sub else t("brochure.synthetic")
+            sub = f"{sub} · {t('export.brochure.synthetic')}" if sub else t("export.brochure.synthetic")
         if lang == "en" and name != parcel["name_zh"]:
             sub = f"{parcel['name_zh']} · {sub}" if sub else str(parcel["name_zh"])
         fig.text(m / w, 1 - 1.02 / h, sub, fontsize=10, color="#555", va="top")
@@ -297,9 +297,9 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         close_w = (w - 2 * m - gap) - loc_w
         for i, (left, width, view, title) in enumerate(
             (
-                (m, loc_w, MapView.around(layers["districts"], 0.02), t("brochure.locator")),
+                (m, loc_w, MapView.around(layers["districts"], 0.02), t("export.brochure.locator")),
                 (m + loc_w + gap, close_w, _closeup_view(parcel.geometry),
-                 t("brochure.closeup", km=f"{CLOSEUP_RADIUS_M / 1000:g}")),
+                 t("export.brochure.closeup", km=f"{CLOSEUP_RADIUS_M / 1000:g}")),
             )
         ):  # fmt: skip
             ax = fig.add_axes((left / w, (maps_top - maps_h) / h, width / w, (maps_h - 0.25) / h))
@@ -318,31 +318,33 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         col_top = maps_top - maps_h - 0.2
         col_w = (w - 2 * m - 0.3) / 2
         left = _Flow(fig, m, col_top, col_w, h)
-        left.write(t("brochure.facts"), 11, bold=True, gap=0.06)
+        left.write(t("export.brochure.facts"), 11, bold=True, gap=0.06)
         left.pairs(key_facts(parcel, lang), 8, 0.95 if lang == "zh" else 1.25)
 
         right = _Flow(fig, m + col_w + 0.3, col_top, col_w, h)
-        right.write(t("brochure.surroundings"), 11, bold=True, gap=0.06)
+        right.write(t("export.brochure.surroundings"), 11, bold=True, gap=0.06)
         if _present(parcel.get("surroundings_zh")):
             right.write(
-                t("brochure.described", text=str(parcel["surroundings_zh"])), 8, color="#444", gap=0.05
+                t("export.brochure.described", text=str(parcel["surroundings_zh"])), 8, color="#444", gap=0.05
             )
         near = nearest_features(parcel.geometry, layers, per_layer=2)
         for n in near:
-            right.write(f"{t('layer.' + n.layer)}：{n.name_zh}  {n.distance_m / 1000:,.1f} km"
-                        if lang == "zh" else f"{t('layer.' + n.layer)}: {n.name_zh}  {n.distance_m / 1000:,.1f} km",
+            right.write(f"{t('export.layer.' + n.layer)}：{n.name_zh}  {n.distance_m / 1000:,.1f} km"
+                        if lang == "zh" else f"{t('export.layer.' + n.layer)}: {n.name_zh}  {n.distance_m / 1000:,.1f} km",
                         8, gap=0.01)  # fmt: skip
         right.y -= 0.12
         district = str(parcel.get("district") or "")
         matches = parcel_policies(policies, district, None) if policies is not None else []
-        right.write(t("brochure.policies", district=district), 11, bold=True, gap=0.06)
+        right.write(t("export.brochure.policies", district=district), 11, bold=True, gap=0.06)
         if not matches:
-            right.write(t("brochure.no_policies", district=district), 8, color="#444")
+            right.write(t("export.brochure.no_policies", district=district), 8, color="#444")
         for match in matches[:MAX_POLICIES]:
             detail = "；".join(x for x in (match.cap_text, match.rate_text) if x)
             right.write(f"• {match.measure}" + (f"（{detail}）" if detail else ""), 8, gap=0.02)
         if len(matches) > MAX_POLICIES:
-            right.write(t("brochure.more_policies", count=len(matches) - MAX_POLICIES), 8, color="#666")
+            right.write(
+                t("export.brochure.more_policies", count=len(matches) - MAX_POLICIES), 8, color="#666"
+            )
 
         # contact block and QR code
         url = parcel_url(config.base_url, str(parcel["id"]), lang)
@@ -350,22 +352,22 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         qr_bottom = 0.95
         qr_ax = fig.add_axes(((w - m - qr_size) / w, qr_bottom / h, qr_size / w, qr_size / h))
         _draw_qr(qr_ax, url)
-        fig.text((w - m - qr_size / 2) / w, (qr_bottom - 0.02) / h, t("brochure.qr"), fontsize=7, ha="center",
+        fig.text((w - m - qr_size / 2) / w, (qr_bottom - 0.02) / h, t("export.brochure.qr"), fontsize=7, ha="center",
                  va="top", color="#444")  # fmt: skip
         contact = _Flow(fig, m, qr_bottom + qr_size, w - 2 * m - qr_size - 0.3, h)
-        contact.write(t("brochure.contact"), 11, bold=True, gap=0.05)
+        contact.write(t("export.brochure.contact"), 11, bold=True, gap=0.05)
         for line in contact_lines(config.contact, lang):
             contact.write(line, 8.5, gap=0.01)
         contact.write(url, 7.5, color="#1f618d")
 
         files = sorted(split_sources([parcel.get("source")]) | {mt.source for mt in matches[:MAX_POLICIES]})
-        foot = [source_line(files, sources, lang) if files else "", t("footer.boundaries"), t("brochure.basemap"),
-                t("footer.indicative") + " " + t("footer.made", date=date.isoformat())]  # fmt: skip
+        foot = [source_line(files, sources, lang) if files else "", t("export.footer.boundaries"), t("export.brochure.basemap"),
+                t("export.footer.indicative") + " " + t("export.footer.made", date=date.isoformat())]  # fmt: skip
         flow = _Flow(fig, m, 0.72, w - 2 * m - 0.9, h)
         for line in foot:
             if line:
                 flow.write(line, 6.5, color="#666", gap=0.0)
-        fig.text((w - m) / w, 0.3 / h, t("brochure.page", page=page, pages=pages), fontsize=7, ha="right",
+        fig.text((w - m) / w, 0.3 / h, t("export.brochure.page", page=page, pages=pages), fontsize=7, ha="right",
                  color="#666")  # fmt: skip
         pdf.savefig(fig)
     finally:
