@@ -48,6 +48,18 @@ class ChartSpec:
         return sorted(set(self.rows["source"])) if "source" in self.rows and len(self.rows) else []
 
 
+def page_inches(size: str, dpi: int) -> tuple[float, float]:
+    """A paper size in inches, nudged so that it is a whole number of pixels at ``dpi``.
+
+    matplotlib truncates inches × dpi; A4 at 300 dpi must be the usual 3508 × 2480, not 3507 × 2480.
+
+    >>> [int(v * 300) for v in page_inches("a4_landscape", 300)]
+    [3508, 2480]
+    """
+    w, h = SIZES[size]
+    return (round(w * dpi) + 0.01) / dpi, (round(h * dpi) + 0.01) / dpi
+
+
 def text_width(text: str) -> float:
     """Width of ``text`` in ems: full-width (CJK) characters 1, others about 0.55.
 
@@ -142,8 +154,8 @@ def render_chart(chart: ChartSpec, size: str, resolution: str, fmt: str, lang: s
 
     if size not in SIZES or resolution not in RESOLUTIONS or fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"unknown size, resolution or format: {size!r}, {resolution!r}, {fmt!r}")
-    w, h = SIZES[size]
     dpi = RESOLUTIONS[resolution]
+    w, h = page_inches(size, dpi)
     scale = min(w, h) / (210 / 25.4) * 1.3
     with plt.rc_context(rc_params()):
         fig = plt.figure(figsize=(w, h), dpi=dpi)

@@ -24,7 +24,7 @@ import pandas as pd
 from pyproj import Geod, Transformer
 from shapely.geometry import box
 
-from geodata.chart_export import RESOLUTIONS, SIZES, ChartSpec, draw_bar_chart, wrap_mixed
+from geodata.chart_export import RESOLUTIONS, SIZES, ChartSpec, draw_bar_chart, page_inches, wrap_mixed
 from geodata.fonts import rc_params
 from geodata.i18n import translate
 from geodata.schema import FOCUS_DISTRICTS, WGS84
@@ -534,8 +534,8 @@ def render_picture(
     if spec.size not in SIZES or spec.resolution not in RESOLUTIONS:
         raise ValueError(f"unknown size or resolution: {spec.size!r}, {spec.resolution!r}")
     lang = spec.lang
-    w_in, h_in = SIZES[spec.size]
     dpi = RESOLUTIONS[spec.resolution]
+    w_in, h_in = page_inches(spec.size, dpi)
     k = min(w_in, h_in) / (210 / 25.4)  # type scale: 1 on A4, 1.41 on A3
     margin = 0.35 * k
     header = 0.85 * k
@@ -633,12 +633,12 @@ def render_picture(
             fig.savefig(pdf, format="pdf", dpi=dpi, metadata={"Title": spec.title, "Subject": spec.subtitle})
             fig.canvas.draw()
             bb = ax.get_window_extent()
-            height_px = round(h_in * dpi)
+            height_px = int(h_in * dpi)
             map_box = (round(bb.x0), round(height_px - bb.y1), round(bb.x1), round(height_px - bb.y0))
         finally:
             plt.close(fig)
     return Picture(
-        png=png.getvalue(), pdf=pdf.getvalue(), width=round(w_in * dpi), height=round(h_in * dpi), dpi=dpi,
+        png=png.getvalue(), pdf=pdf.getvalue(), width=int(w_in * dpi), height=int(h_in * dpi), dpi=dpi,
         map_box=map_box, basemap_note=basemap_note, sources=tuple(files_sorted),
     )  # fmt: skip
 
