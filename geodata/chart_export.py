@@ -112,7 +112,8 @@ def chart_note(sources: list[str], lang: str, targets: bool) -> str:
     >>> chart_note(["000.txt"], "en", True)
     'Sources: 000.txt. Light bars are targets, plans or forecasts, not outcomes.'
     """
-    parts = [translate("export.chart.note_sources", lang, sources="; ".join(sources))] if sources else []
+    joined = ("; " if lang == "en" else "；").join(sources)
+    parts = [translate("export.chart.note_sources", lang, sources=joined)] if sources else []
     if targets:
         parts.append(translate("export.chart.note_targets", lang))
     return " ".join(parts) if lang == "en" else "".join(parts)
