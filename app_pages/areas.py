@@ -78,14 +78,14 @@ with col_map:
             layers["areas"][layers["areas"]["name_zh"] == area],
         ]
     )
-    out = render_map(
+    render_map(
         build_overview_map(layers, st.session_state[state.BASEMAP]),
         build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP]),
         key=state.AREAS_MAP,
         height=420,
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
     )
-    export_areas(out, layers, hl, area, indicators)
+    export_areas(state.AREAS_MAP, layers, hl, area, indicators)
 
 if n == 0:
     st.info(f"五份来源文件没有给出{area}的数字。")

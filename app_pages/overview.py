@@ -49,13 +49,13 @@ with col_map:
         highlight_gdf = layers[feature.layer][layers[feature.layer]["id"] == feature.key]
     else:
         highlight_gdf = districts[districts["name_zh"] == district]
-    out = render_map(
+    render_map(
         build_overview_map(layers, st.session_state[state.BASEMAP]),
         build_highlight(highlight_gdf[["geometry"]], st.session_state[state.BASEMAP]),
         key=state.OVERVIEW_MAP,
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
     )
-    export_overview(out, layers, highlight_gdf, district, indicators)
+    export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district, indicators)
 
 with col_side:
     st.selectbox(

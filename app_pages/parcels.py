@@ -199,7 +199,7 @@ with col_map:
             "bounds",
         ),
     )
-    export_parcels(out, layers, shown, selected)
+    export_parcels(K["map"], layers, shown, selected)
     if out and out.get("center") and out.get("zoom"):
         lat, lng = from_display_point(out["center"]["lat"], out["center"]["lng"], basemap)
         st.session_state[K["seen_center"]] = (round(lat, 5), round(lng, 5))

@@ -52,7 +52,7 @@ if view == "choropleth":
     labels = class_labels(bins, distinct, unit)
     col_map, col_table = st.columns([3, 2], gap="medium")
     with col_map:
-        out = render_map(
+        render_map(
             build_choropleth_map(
                 layers, values, labels, f"{indicator}（{unit}）", st.session_state[state.BASEMAP]
             ),
@@ -61,7 +61,16 @@ if view == "choropleth":
             height=520,
             returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         )
-        export_choropleth(out, layers, values, labels, f"{indicator}（{unit}）", indicator, known, unit)
+        export_choropleth(
+            "thematic_choropleth_map",
+            layers,
+            values,
+            labels,
+            f"{indicator}（{unit}）",
+            indicator,
+            known,
+            unit,
+        )
     with col_table:
         st.caption(
             f"分级：Fisher-Jenks 自然断点（mapclassify），不多于 5 级；有数字的地区 {len(known)} 个，"
@@ -92,14 +101,14 @@ else:
     projects = layers["projects"]
     col_map, col_list = st.columns([3, 2], gap="medium")
     with col_map:
-        out = render_map(
+        render_map(
             build_projects_map(layers, st.session_state[state.BASEMAP]),
             None,
             key="thematic_projects_map",
             height=520,
             returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         )
-        export_projects(out, layers)
+        export_projects("thematic_projects_map", layers)
     with col_list:
         listing = projects.assign(
             投资额=[

@@ -48,7 +48,7 @@ def _safe_name(text: str) -> str:
 
 def render_export_panel(
     page: str,
-    map_out: dict | None,
+    map_key: str,
     layers: dict[str, gpd.GeoDataFrame],
     sources: pd.DataFrame,
     basemap: str,
@@ -66,16 +66,18 @@ def render_export_panel(
         title_key, subtitle_key = _key(page, f"title_{title}"), _key(page, f"subtitle_{subtitle}")
         c1.text_input(t("export.panel.title_input"), value=title, key=title_key, max_chars=120)
         c2.text_input(t("export.panel.subtitle_input"), value=subtitle, key=subtitle_key, max_chars=200)
+        # option labels are looked up during the run: a format_func that reads the session's language
+        # later, outside the run (AppTest re-serialises widgets so), would answer in the default language
         c1.selectbox(
             t("export.panel.size"),
             list(SIZES),
-            format_func=lambda s: t(f"export.size.{s}"),
+            format_func={s: t(f"export.size.{s}") for s in SIZES}.get,
             key=_key(page, "size"),
         )
         c2.selectbox(
             t("export.panel.resolution"),
             list(RESOLUTIONS),
-            format_func=lambda r: t(f"export.resolution.{r}"),
+            format_func={r: t(f"export.resolution.{r}") for r in RESOLUTIONS}.get,
             key=_key(page, "resolution"),
         )
         titles = [c.title for c in charts]
@@ -89,7 +91,9 @@ def render_export_panel(
                 max_selections=3,
             )
         if st.button(t("export.panel.make"), key=_key(page, "make"), type="primary"):
-            view = MapView.from_folium(map_out) or default_view
+            # the bounds the browser last reported (streamlit-folium keeps them under the map's key);
+            # before the first pan or zoom nothing was reported and the map shows its opening view
+            view = MapView.from_folium(st.session_state.get(map_key)) or default_view
             spec = PictureSpec(
                 title=st.session_state[title_key].strip() or title,
                 subtitle=st.session_state[subtitle_key].strip(),
@@ -278,43 +282,45 @@ def _common(layers):
 
 
 def export_overview(
-    out, layers, highlight: gpd.GeoDataFrame, district: str, indicators: pd.DataFrame
+    map_key: str, layers, highlight: gpd.GeoDataFrame, district: str, indicators: pd.DataFrame
 ) -> None:
     from geodata.chart_export import area_charts
 
     sources, basemap, view = _common(layers)
     shown = display_name(district, layers)
     render_export_panel(
-        "overview", out, layers, sources, basemap,
+        "overview", map_key, layers, sources, basemap,
         t("export.map.title.overview"), f"{shown} · {t('export.map.subtitle.default')}", view,
         MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown),
     )  # fmt: skip
 
 
-def export_areas(out, layers, highlight: gpd.GeoDataFrame, area: str, indicators: pd.DataFrame) -> None:
+def export_areas(
+    map_key: str, layers, highlight: gpd.GeoDataFrame, area: str, indicators: pd.DataFrame
+) -> None:
     from geodata.chart_export import area_charts
 
     sources, basemap, view = _common(layers)
     shown = display_name(area, layers)
     render_export_panel(
-        "areas", out, layers, sources, basemap,
+        "areas", map_key, layers, sources, basemap,
         t("export.map.title.areas", area=shown), t("export.map.subtitle.default"), view,
         MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown),
     )  # fmt: skip
 
 
-def export_parcels(out, layers, shown: gpd.GeoDataFrame, selected: str | None) -> None:
+def export_parcels(map_key: str, layers, shown: gpd.GeoDataFrame, selected: str | None) -> None:
     sources, basemap, view = _common(layers)
     total = len(layers["parcels"])
     render_export_panel(
-        "parcels", out, {**layers, "parcels": shown}, sources, basemap,
+        "parcels", map_key, {**layers, "parcels": shown}, sources, basemap,
         t("export.map.title.parcels"), t("export.map.subtitle.parcels", shown=len(shown), total=total), view,
         MapContent(highlight=shown[shown["id"] == selected] if selected else None),
     )  # fmt: skip
 
 
 def export_choropleth(
-    out,
+    map_key: str,
     layers,
     values: dict,
     labels: list[str],
@@ -346,7 +352,7 @@ def export_choropleth(
         else []
     )  # fmt: skip
     render_export_panel(
-        "choropleth", out, layers, sources, basemap,
+        "choropleth", map_key, layers, sources, basemap,
         t("export.map.title.choropleth", indicator=indicator), t("export.map.subtitle.default"), view,
         MapContent(kind="choropleth", values=values, class_labels=tuple(labels), legend_title=legend_title,
                    extra_sources=files),
@@ -354,9 +360,9 @@ def export_choropleth(
     )  # fmt: skip
 
 
-def export_projects(out, layers) -> None:
+def export_projects(map_key: str, layers) -> None:
     sources, basemap, view = _common(layers)
     render_export_panel(
-        "projects", out, layers, sources, basemap,
+        "projects", map_key, layers, sources, basemap,
         t("export.map.title.projects"), t("export.map.subtitle.default"), view, MapContent(kind="projects"),
     )  # fmt: skip
