@@ -142,9 +142,7 @@ class Picture:
     sources: tuple[str, ...]
 
 
-def fit_aspect(
-    bounds: tuple[float, float, float, float], aspect: float
-) -> tuple[float, float, float, float]:
+def fit_aspect(bounds: tuple[float, float, float, float], aspect: float) -> tuple[float, float, float, float]:
     """Grow a Mercator box to ``aspect`` (width / height) around its centre, so the whole view shows.
 
     >>> fit_aspect((0.0, 0.0, 10.0, 10.0), 2.0)
@@ -283,9 +281,13 @@ def split_sources(values) -> set[str]:
     return out
 
 
-def _visible_sources(layers: dict[str, gpd.GeoDataFrame], view_box) -> set[str]:
+#: The layers each kind of map draws features of (whose seeds the source line names).
+DRAWN_LAYERS = {"overview": POINT_LAYERS, "choropleth": (), "projects": ("projects",)}
+
+
+def _visible_sources(layers: dict[str, gpd.GeoDataFrame], view_box, kind: str = "overview") -> set[str]:
     out: set[str] = set()
-    for name in POINT_LAYERS:
+    for name in DRAWN_LAYERS.get(kind, POINT_LAYERS):
         gdf = layers.get(name)
         if gdf is None or not len(gdf) or "source" not in gdf:
             continue
@@ -416,7 +418,9 @@ def draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosai
     if mosaic is None:  # the offline basemap's district names, as on the interactive map
         name_col = "name_en" if lang == "en" and "name_en" in districts else "name_zh"
         for name, pt in zip(districts[name_col], districts.representative_point(), strict=True):
-            if minx <= pt.x <= maxx and miny <= pt.y <= maxy:
+            # names near the frame's edge would be cut: the offline map labels the inner part only
+            dx, dy = (maxx - minx) * 0.07, (maxy - miny) * 0.04
+            if minx + dx <= pt.x <= maxx - dx and miny + dy <= pt.y <= maxy - dy:
                 ax.text(
                     pt.x, pt.y, str(name), fontsize=8 * k, color=DISTRICT_LABEL, ha="center", va="center",
                     fontweight="bold", zorder=4, clip_on=True,
@@ -481,12 +485,15 @@ def _halo(width: float):
     return patheffects.withStroke(linewidth=width, foreground="white")
 
 
-def _footer_lines(files, sources, lang, basemap_note, gcj02, date) -> list[str]:
-    """The source line: seeds named, boundaries, basemap (and whether it was offline), date."""
+def _footer_lines(files, sources, lang, basemap_note, gcj02, date, placed: bool) -> list[str]:
+    """The source line: seeds named, boundaries, basemap (and whether it was offline), date.
+
+    ``placed``: the map shows sites, platforms or projects (all placed indicatively), so it says so.
+    """
     lines = [source_line(files, sources, lang)] if files else []
     lines.append(translate("export.footer.boundaries", lang))
     extra = [basemap_note]
-    if files:
+    if placed:
         extra.append(translate("export.footer.indicative", lang))
     if gcj02:
         extra.append(translate("export.footer.gcj02", lang))
@@ -540,15 +547,15 @@ def render_picture(
     margin = 0.35 * k
     header = 0.85 * k
     charts = spec.charts
-    files = _visible_sources(layers, box(view.west, view.south, view.east, view.north))
-    files.update(content.extra_sources)
+    drawn = _visible_sources(layers, box(view.west, view.south, view.east, view.north), content.kind)
+    files = set(drawn) | set(content.extra_sources)
     for c in charts:
         files.update(c.sources)
     files_sorted = sorted(files)
     width_em = (w_in - 2 * margin) * 72 / (7 * k)
 
     def layout(note: str, gcj02: bool):
-        lines = _footer_lines(files_sorted, sources, lang, note, gcj02, spec.date)
+        lines = _footer_lines(files_sorted, sources, lang, note, gcj02, spec.date, bool(drawn))
         wrapped = [seg for line in lines if line for seg in wrap_mixed(line, width_em)]
         footer = margin * 0.5 + len(wrapped) * 7 * k * 1.35 / 72 + 0.2 * k
         map_rect, chart_rect = _frames(w_in, h_in, k, margin, header, footer, bool(charts))
