@@ -25,11 +25,22 @@ from geodata.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
 from geodata.schema import FOCUS_DISTRICTS
 from geodata.styles import (  # one place for colours: the exported pictures use the same
     CLASS_COLORS,
+    DISTRICT_FILL_OPACITY,
+    DISTRICT_WEIGHT,
     MAP_BACKGROUND,
     NO_DATA_COLOR,
     OFFLINE_FILL,
+    POINT_DASH,
+    POINT_FILL_OPACITY,
+    POLYGON_DASH,
+    POLYGON_FILL_OPACITY,
+    PROJECT_DASHED_UNITS,
+    PROJECT_FILL_OPACITY,
+    PROJECT_STROKE,
     STYLES,
     LayerStyle,
+    dash_array,
+    project_radius,
 )
 
 HANGZHOU_CENTER = (30.25, 119.75)
@@ -141,9 +152,9 @@ def _point_style(style: LayerStyle, quality: str) -> dict:
         "weight": 2,
         "fill": True,  # folium.CircleMarker() defaults to fill=False: an unfilled ring is hard to click
         "fillColor": style.color,
-        "fillOpacity": 0.35 if dashed else 0.7,
+        "fillOpacity": POINT_FILL_OPACITY["indicative" if dashed else "other"],
         "radius": style.radius,
-        "dashArray": "3 3" if dashed else None,
+        "dashArray": dash_array(POINT_DASH) if dashed else None,
     }
 
 
@@ -152,9 +163,9 @@ def _district_style(feature: dict) -> dict:
     s = STYLES["focus" if focus else "districts"]
     return {
         "color": s.color,
-        "weight": 2.5 if focus else 1,
+        "weight": DISTRICT_WEIGHT["focus" if focus else "other"],
         "fillColor": s.color,
-        "fillOpacity": 0.10 if focus else 0.04,
+        "fillOpacity": DISTRICT_FILL_OPACITY["focus" if focus else "other"],
     }
 
 
@@ -167,8 +178,8 @@ def _feature_style(style: LayerStyle):
             "color": style.color,
             "weight": 2,
             "fillColor": style.color,
-            "fillOpacity": 0.08,
-            "dashArray": "6 4" if props.get("geometry_quality") == "indicative" else None,
+            "fillOpacity": POLYGON_FILL_OPACITY,
+            "dashArray": dash_array(POLYGON_DASH) if props.get("geometry_quality") == "indicative" else None,
         }
 
     return fn
@@ -534,7 +545,6 @@ def build_choropleth_map(
 
 def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLINE) -> folium.Map:
     """Projects as circles sized by investment within each currency (never converted)."""
-    import math
 
     layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
     m = _base_map(basemap, layers["districts"])
@@ -549,19 +559,19 @@ def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLI
     for unit, group in projects.groupby(projects["investment_unit"].fillna("")):
         top = group["investment_value"].max()
         for pid, v in zip(group["id"], group["investment_value"], strict=True):
-            radius[pid] = 6 if (not unit or pd_isna(v) or not top) else 6 + 14 * math.sqrt(v / top)
-    dashed = {"亿美元": "2 2"}
+            radius[pid] = project_radius(None if pd_isna(v) else v, top, bool(unit))
+    dashed = {unit: dash_array(d) for unit, d in PROJECT_DASHED_UNITS.items()}
     data = _with_tooltips(projects, "projects")
     units = dict(zip(projects["id"], projects["investment_unit"].fillna(""), strict=True))
     folium.GeoJson(
         data,
         name=STYLES["projects"].label_zh,
         style_function=lambda f: {
-            "color": "#4a235a",
+            "color": PROJECT_STROKE,
             "weight": 2,
             "fill": True,
             "fillColor": STYLES["projects"].color,
-            "fillOpacity": 0.55,
+            "fillOpacity": PROJECT_FILL_OPACITY,
             "radius": radius[f["properties"]["id"]],
             "dashArray": dashed.get(units[f["properties"]["id"]]),
         },

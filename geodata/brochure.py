@@ -39,7 +39,7 @@ from geodata.picture import (
     split_sources,
     view_extent,
 )
-from geodata.schema import M2_PER_MU, METRIC_CRS, WGS84
+from geodata.schema import DISTRICTS, M2_PER_MU, METRIC_CRS, WGS84
 
 A4_PORTRAIT = (210 / 25.4, 297 / 25.4)
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -288,6 +288,7 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
             sub = f"{parcel['name_zh']} · {sub}" if sub else str(parcel["name_zh"])
         fig.text(m / w, 1 - 1.02 / h, sub, fontsize=10, color="#555", va="top")
 
+        near = nearest_features(parcel.geometry, layers, per_layer=2)
         # maps: locator (the city) and close-up (2.5 km around), both with the parcel ringed
         highlight = gpd.GeoDataFrame(geometry=[parcel.geometry], crs=WGS84)
         content = MapContent(highlight=highlight)
@@ -307,6 +308,8 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
             draw_map(ax, layers, content, extent, lang, 0.75, None, False)
             draw_north_arrow(ax, lang, 0.7)
             draw_scale_bar(ax, extent, 0.75)
+            if i == 1:  # the close-up names the parcel and the nearby features listed below it
+                _label_features(ax, extent, parcel, near, layers)
             fig.text(left / w, (maps_top - 0.22) / h, title, fontsize=9, fontweight="bold", va="bottom")
             if i == 0:  # the close-up's frame on the locator
                 from matplotlib.patches import Rectangle
@@ -327,17 +330,17 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
             right.write(
                 t("export.brochure.described", text=str(parcel["surroundings_zh"])), 8, color="#444", gap=0.05
             )
-        near = nearest_features(parcel.geometry, layers, per_layer=2)
         for n in near:
             right.write(f"{t('export.layer.' + n.layer)}：{n.name_zh}  {n.distance_m / 1000:,.1f} km"
                         if lang == "zh" else f"{t('export.layer.' + n.layer)}: {n.name_zh}  {n.distance_m / 1000:,.1f} km",
                         8, gap=0.01)  # fmt: skip
         right.y -= 0.12
         district = str(parcel.get("district") or "")
+        district_shown = dict(DISTRICTS.values()).get(district, district) if lang == "en" else district
         matches = parcel_policies(policies, district, None) if policies is not None else []
-        right.write(t("export.brochure.policies", district=district), 11, bold=True, gap=0.06)
+        right.write(t("export.brochure.policies", district=district_shown), 11, bold=True, gap=0.06)
         if not matches:
-            right.write(t("export.brochure.no_policies", district=district), 8, color="#444")
+            right.write(t("export.brochure.no_policies", district=district_shown), 8, color="#444")
         for match in matches[:MAX_POLICIES]:
             detail = "；".join(x for x in (match.cap_text, match.rate_text) if x)
             right.write(f"• {match.measure}" + (f"（{detail}）" if detail else ""), 8, gap=0.02)
@@ -372,6 +375,27 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         pdf.savefig(fig)
     finally:
         plt.close(fig)
+
+
+def _label_features(ax, extent, parcel, near, layers) -> None:
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    labels = [(parcel.geometry, str(parcel["name_zh"]), True)]
+    for n in near:
+        layer = layers.get(n.layer)
+        hit = layer[layer["id"] == n.id] if layer is not None and "id" in layer else None
+        if hit is not None and len(hit):
+            labels.append((hit.geometry.iloc[0], n.name_zh, False))
+    pts = gpd.GeoSeries([g.representative_point() for g, _, _ in labels], crs=WGS84).to_crs("EPSG:3857")
+    minx, miny, maxx, maxy = extent
+    for pt, (_, name, own) in zip(pts, labels, strict=True):
+        if minx < pt.x < maxx - (maxx - minx) * 0.15 and miny < pt.y < maxy:
+            ax.annotate(
+                name, (pt.x, pt.y), xytext=(7, 5 if own else -9), textcoords="offset points", zorder=35,
+                fontsize=7 if own else 5.8, fontweight="bold" if own else "normal", color="#222",
+                path_effects=halo, annotation_clip=True,
+            )  # fmt: skip
 
 
 def build_brochure(

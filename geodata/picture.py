@@ -376,6 +376,7 @@ def draw_scale_bar(ax, extent, k: float) -> None:
 
 
 def draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosaic, gcj02: bool) -> None:
+    """The map into ``ax``: ``mosaic`` is the basemap's tile layers (bottom to top), or None for the offline basemap."""
     minx, miny, maxx, maxy = extent
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -385,8 +386,8 @@ def draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosai
         spine.set_edgecolor("#555")
         spine.set_linewidth(0.8 * k)
     ax.set_facecolor(OFFLINE_FILL if mosaic is None else MAP_BACKGROUND)
-    if mosaic is not None:
-        ax.imshow(mosaic.image, extent=mosaic.extent, zorder=0, interpolation="bilinear")
+    for layer in mosaic or ():
+        ax.imshow(layer.image, extent=layer.extent, zorder=0, interpolation="bilinear")
         ax.set_xlim(minx, maxx)
         ax.set_ylim(miny, maxy)
     merc = {name: _merc(gdf, gcj02) for name, gdf in layers.items() if gdf is not None and len(gdf)}
@@ -571,13 +572,19 @@ def render_picture(
     )
     mosaic, gcj02 = None, False
     if basemap.tiles and fetch_tiles:
-        url, subdomains, max_zoom = basemap.tiles[0]
         rough = fit_aspect(asked, map_rect[2] / map_rect[3])
         pad_x, pad_y = (rough[2] - rough[0]) * 0.15, (rough[3] - rough[1]) * 0.15
-        mosaic = fetch_mosaic(
-            url, subdomains, (rough[0] - pad_x, rough[1] - pad_y, rough[2] + pad_x, rough[3] + pad_y),
-            int(map_rect[2] * dpi), max_zoom=max_zoom, timeout=tile_timeout,
-        )  # fmt: skip
+        wanted = (rough[0] - pad_x, rough[1] - pad_y, rough[2] + pad_x, rough[3] + pad_y)
+        # every tile layer of the basemap, bottom to top (Tianditu: the map, then its labels)
+        mosaics = []
+        for url, subdomains, max_zoom in basemap.tiles:
+            layer = fetch_mosaic(
+                url, subdomains, wanted, int(map_rect[2] * dpi), max_zoom=max_zoom, timeout=tile_timeout
+            )
+            if layer is None:
+                break
+            mosaics.append(layer)
+        mosaic = tuple(mosaics) if len(mosaics) == len(basemap.tiles) else None
         gcj02 = mosaic is not None and basemap.crs == "GCJ02"
     if mosaic is not None:
         basemap_note = translate(

@@ -24,7 +24,7 @@ USER_AGENT = "hangzhou-land-atlas/0.1 (picture export)"
 
 @dataclass(frozen=True)
 class Mosaic:
-    image: np.ndarray  # H x W x 3|4, uint8
+    image: np.ndarray  # H x W x 4, uint8
     extent: tuple[float, float, float, float]  # left, right, bottom, top in EPSG:3857
     zoom: int
 
@@ -102,10 +102,11 @@ def fetch_mosaic(
         first = _get(_url(template, subdomains, *coords[0], z), timeout)
         with ThreadPoolExecutor(max_workers=8) as pool:
             rest = list(pool.map(lambda c: _get(_url(template, subdomains, *c, z), timeout), coords[1:]))
-        images = [Image.open(io.BytesIO(b)).convert("RGB") for b in [first, *rest]]
+        # RGBA: an annotation layer (Tianditu's labels) is transparent between its labels
+        images = [Image.open(io.BytesIO(b)).convert("RGBA") for b in [first, *rest]]
     except Exception:  # unreachable, refused, timed out, not an image: offline basemap instead
         return None
-    canvas = Image.new("RGB", ((x1 - x0 + 1) * TILE, (y1 - y0 + 1) * TILE))
+    canvas = Image.new("RGBA", ((x1 - x0 + 1) * TILE, (y1 - y0 + 1) * TILE))
     for (x, y), img in zip(coords, images, strict=True):
         canvas.paste(img.resize((TILE, TILE)), ((x - x0) * TILE, (y - y0) * TILE))
     size = 2 * ORIGIN / 2**z

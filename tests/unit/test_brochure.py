@@ -90,6 +90,7 @@ def test_configured_contact_is_printed(data) -> None:
     assert "Parcelbrochure" in text
     assert "Keyfacts" in text
     assert "notyetpublished" in text
+    assert "Applicablesupportmeasures(XihuDistrict)" in text
 
 
 def _decode_qr(pdf: bytes, page: int) -> list[str]:

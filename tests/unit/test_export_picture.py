@@ -151,9 +151,16 @@ def test_offline_basemap_chosen_is_named_as_such(data, focus_view) -> None:
 
 
 class _TileHandler(http.server.BaseHTTPRequestHandler):
+    """Magenta map tiles; under /labels/ transparent tiles with a green square (an annotation layer)."""
+
     def do_GET(self) -> None:
         buf = io.BytesIO()
-        Image.new("RGB", (256, 256), (200, 30, 200)).save(buf, "PNG")
+        if self.path.startswith("/labels/"):
+            tile = Image.new("RGBA", (256, 256), (0, 0, 0, 0))
+            tile.paste((20, 160, 20, 255), (96, 96, 160, 160))
+        else:
+            tile = Image.new("RGB", (256, 256), (200, 30, 200))
+        tile.save(buf, "PNG")
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
         self.end_headers()
@@ -233,3 +240,29 @@ def test_scale_bar_is_ground_distance(lat) -> None:
     (lon_a, lon_b), (lat_a, _) = to_wgs.transform([x0, x0 + units], [cy, cy])
     ground = Geod(ellps="WGS84").inv(lon_a, lat_a, lon_b, lat_a)[2]
     assert ground == pytest.approx(metres, rel=1e-5)
+
+
+def test_annotation_layer_is_drawn_over_the_map_tiles(data, focus_view, tile_server) -> None:
+    layers, _, sources = data
+    bm = BasemapChoice(
+        "test", "测试底图", "© Test tiles",
+        ((tile_server + "/{z}/{x}/{y}.png", "", 18), (tile_server + "/labels/{z}/{x}/{y}.png", "", 18)),
+    )  # fmt: skip
+    pic = render_picture(layers, focus_view, PictureSpec("两层", date=DATE), bm, None, sources)
+    img = np.asarray(Image.open(io.BytesIO(pic.png)).convert("RGB")).astype(int)
+    left, top, right, bottom = pic.map_box
+    inner = img[top + 5 : bottom - 5, left + 5 : right - 5]
+    assert (np.abs(inner - np.array([200, 30, 200])).sum(axis=2) < 40).mean() > 0.1  # the map tiles
+    assert (
+        np.abs(inner - np.array([20, 160, 20])).sum(axis=2) < 40
+    ).mean() > 0.01  # and the labels over them
+
+
+def test_one_unreachable_layer_means_the_offline_basemap(data, focus_view, tile_server) -> None:
+    layers, _, sources = data
+    bm = BasemapChoice(
+        "test", "测试底图", "© Test tiles",
+        ((tile_server + "/{z}/{x}/{y}.png", "", 18), ("http://127.0.0.1:9/{z}/{x}/{y}.png", "", 18)),
+    )  # fmt: skip
+    pic = render_picture(layers, focus_view, PictureSpec("缺层", date=DATE), bm, None, sources)
+    assert pic.basemap_note == "底图：离线底图（瓦片服务器不可达：测试底图）"
