@@ -511,8 +511,56 @@ def _frames(w_in, h_in, k, margin, header, footer, with_charts):
         return map_rect, (body[0] + body[2] * 0.6 + 0.45 * k, body[1], body[2] * 0.4 - 0.45 * k, body[3])
     if with_charts:
         map_rect = (body[0], body[1] + body[3] * 0.42, body[2], body[3] * 0.58)
-        return map_rect, (body[0] + 1.6 * k, body[1], body[2] - 1.6 * k, body[3] * 0.42 - 0.35 * k)
+        return map_rect, (body[0], body[1], body[2], body[3] * 0.42 - 0.3 * k)
     return body, None
+
+
+#: Height one bar needs (inches on A4; times the type scale): up to three lines of label at 6 pt.
+BAR_PITCH_IN = 0.3
+
+
+def chart_slots(rect, charts, stacked: bool, k: float) -> list[tuple[float, float, float, float]]:
+    """Where each chart goes: stacked in the landscape column, heights by bar count; side by side on portrait.
+
+    >>> import pandas as pd
+    >>> c = [ChartSpec("a", "u", pd.DataFrame({"value": [1, 2]})), ChartSpec("b", "u", pd.DataFrame({"value": [1] * 6}))]
+    >>> [tuple(round(v, 2) for v in s) for s in chart_slots((0, 0, 4, 10), c, True, 1.0)]
+    [(0, 6.25, 4, 3.75), (0, 0.0, 4, 6.25)]
+    >>> [tuple(round(v, 2) for v in s) for s in chart_slots((0, 0, 10, 4), c, False, 1.0)]
+    [(0.0, 0, 4.85, 4), (5.15, 0, 4.85, 4)]
+    """
+    x0, y0, w, h = rect
+    n = len(charts)
+    if not stacked:
+        gap = 0.3 * k
+        width = (w - gap * (n - 1)) / n
+        return [(x0 + i * (width + gap), y0, width, h) for i in range(n)]
+    weights = [len(c.rows) + 4 for c in charts]  # a chart's title, axis and note take about four bars
+    out, top = [], y0 + h
+    for weight in weights:
+        height = h * weight / sum(weights)
+        top -= height
+        out.append((x0, top, w, height))
+    return out
+
+
+def fit_rows(chart: ChartSpec, capacity: int, lang: str) -> ChartSpec:
+    """The chart with as many of its largest bars as fit, saying how many more there are.
+
+    >>> import pandas as pd
+    >>> c = ChartSpec("t", "亿元", pd.DataFrame({"value": [9.0, 5.0, 1.0]}), "来源：000。")
+    >>> small = fit_rows(c, 2, "zh")
+    >>> small.rows["value"].tolist(), small.note
+    ([9.0, 5.0], '来源：000。图中只画出最大的 2 条，另有 1 条见网页或单独导出的图表。')
+    >>> fit_rows(c, 5, "zh") is c
+    True
+    """
+    capacity = max(capacity, 1)
+    if len(chart.rows) <= capacity:
+        return chart
+    rows = chart.rows.sort_values("value", ascending=False).head(capacity)
+    more = translate("export.chart.more_rows", lang, shown=capacity, hidden=len(chart.rows) - capacity)
+    return ChartSpec(chart.title, chart.unit, rows, chart.note + (" " if lang == "en" else "") + more)
 
 
 def render_picture(
@@ -623,18 +671,21 @@ def render_picture(
                          color="#555", va="top", ha="left")  # fmt: skip
 
             if chart_rect is not None:
-                n = len(charts)
-                slot = chart_rect[3] / n
-                for i, chart in enumerate(charts):
-                    y = chart_rect[1] + chart_rect[3] - (i + 1) * slot
-                    note_h = min(0.55 * k, slot * 0.28)
-                    bar_rect = (chart_rect[0] + 1.3 * k, y + note_h + 0.35 * k, chart_rect[2] - 1.3 * k,
-                                slot - note_h - 0.75 * k)  # fmt: skip
-                    bar_ax = fig.add_axes(rect(bar_rect))
-                    note_ax = fig.add_axes(
-                        rect((chart_rect[0] - 0.2 * k, y, chart_rect[2] + 0.2 * k, note_h))
+                for chart, (x, y, w, h) in zip(
+                    charts, chart_slots(chart_rect, charts, w_in >= h_in, k), strict=True
+                ):
+                    note_h = min(0.6 * k, h * 0.3)
+                    label_w = min(1.35 * k, w * 0.42)
+                    bar_rect = (
+                        x + label_w,
+                        y + note_h + 0.4 * k,
+                        w - label_w - 0.1 * k,
+                        h - note_h - 0.8 * k,
                     )
-                    draw_bar_chart(bar_ax, note_ax, chart, lang, k * 0.8)
+                    bar_ax = fig.add_axes(rect(bar_rect))
+                    note_ax = fig.add_axes(rect((x, y, w, note_h)))
+                    fitted = fit_rows(chart, int(bar_rect[3] / (BAR_PITCH_IN * k)), lang)
+                    draw_bar_chart(bar_ax, note_ax, fitted, lang, k * 0.8)
 
             fig.text(margin / w_in, (footer - 0.15 * k) / h_in, "\n".join(wrapped), fontsize=7 * k, color="#444",
                      va="top", ha="left", linespacing=1.35)  # fmt: skip

@@ -266,3 +266,14 @@ def test_one_unreachable_layer_means_the_offline_basemap(data, focus_view, tile_
     )  # fmt: skip
     pic = render_picture(layers, focus_view, PictureSpec("缺层", date=DATE), bm, None, sources)
     assert pic.basemap_note == "底图：离线底图（瓦片服务器不可达：测试底图）"
+
+
+def test_charts_that_do_not_fit_say_what_is_left_out(data, focus_view) -> None:
+    layers, indicators, sources = data
+    charts = tuple(area_charts(indicators, "钱塘区", "zh")[:3])
+    pic = render_picture(
+        layers, focus_view, PictureSpec("三图", date=DATE, charts=charts), OFFLINE, None, sources
+    )
+    text = re.sub(r"\s+", "", _pdf_text(pic.pdf)[1])
+    assert "图中只画出最大的" in text  # three charts of 14 bars do not all fit beside an A4 map
+    assert all(c.title in text for c in charts)
