@@ -35,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	@. scripts/ensure_chromium.sh && $(BIN)/python bench/first_map.py && $(BIN)/python bench/filter_redraw.py
+	$(BIN)/python bench/export.py
 
 # Rebuild the shipped data pack from its sources (needs the optional `build` extra).
 build-pack: $(STAMP)

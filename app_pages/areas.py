@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import state
 from components.charts import build_bar_chart, source_note
+from components.export_panel import export_areas
 from components.map import build_highlight, build_overview_map, render_map
 from geodata import cached
 from geodata.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
@@ -82,7 +83,9 @@ with col_map:
         build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP]),
         key=state.AREAS_MAP,
         height=420,
+        returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
     )
+    export_areas(state.AREAS_MAP, layers, hl, area, indicators)
 
 if n == 0:
     st.info(f"五份来源文件没有给出{area}的数字。")

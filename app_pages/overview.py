@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import cards, state
+from components.export_panel import export_overview
 from components.map import build_highlight, build_overview_map, render_map
 from geodata import cached
 from geodata.figures import figure_count, key_figures
@@ -52,7 +53,9 @@ with col_map:
         build_overview_map(layers, st.session_state[state.BASEMAP]),
         build_highlight(highlight_gdf[["geometry"]], st.session_state[state.BASEMAP]),
         key=state.OVERVIEW_MAP,
+        returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
     )
+    export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district, indicators)
 
 with col_side:
     st.selectbox(

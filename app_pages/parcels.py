@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import state
 from components.cards import build_feature_facts, render_feature_card
+from components.export_panel import export_parcels, render_brochure_panel
 from components.map import (
     build_parcel_base_map,
     build_parcels_group,
@@ -190,8 +191,16 @@ with col_map:
         # the view is kept in WGS-84; over Amap the map is drawn in GCJ-02
         center=to_display_point(*center, basemap) if center else None,
         zoom=st.session_state[K["zoom"]],
-        returned_objects=("last_active_drawing", "last_object_clicked", "last_clicked", "center", "zoom"),
+        returned_objects=(
+            "last_active_drawing",
+            "last_object_clicked",
+            "last_clicked",
+            "center",
+            "zoom",
+            "bounds",
+        ),
     )
+    export_parcels(K["map"], layers, shown, selected)
     if out and out.get("center") and out.get("zoom"):
         lat, lng = from_display_point(out["center"]["lat"], out["center"]["lng"], basemap)
         st.session_state[K["seen_center"]] = (round(lat, 5), round(lng, 5))
@@ -237,6 +246,8 @@ if selected in known["parcel_ids"]:
         st.caption("详细条件、估算与原文见“政策匹配”页。")
     else:
         st.info(f"来源文件中没有适用于{row['district']}的扶持条款。")
+
+render_brochure_panel(parcels, layers, policies, cached.table("sources"), [selected] if selected else [])
 
 # ---- compare
 st.divider()

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.export_panel import export_choropleth, export_projects
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
 from geodata import cached
 from geodata.areas import choropleth_indicators, choropleth_values, classify
@@ -58,6 +59,17 @@ if view == "choropleth":
             None,
             key="thematic_choropleth_map",
             height=520,
+            returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
+        )
+        export_choropleth(
+            "thematic_choropleth_map",
+            layers,
+            values,
+            labels,
+            f"{indicator}（{unit}）",
+            indicator,
+            known,
+            unit,
         )
     with col_table:
         st.caption(
@@ -94,7 +106,9 @@ else:
             None,
             key="thematic_projects_map",
             height=520,
+            returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         )
+        export_projects("thematic_projects_map", layers)
     with col_list:
         listing = projects.assign(
             投资额=[

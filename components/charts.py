@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from geodata.styles import BAR_COLOR, PLANNED_COLOR  # shared with the exported charts
+
 FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Sans Pro", sans-serif'
-BAR_COLOR = "#1f618d"
-PLANNED_COLOR = "#aab7c4"
 
 
 def source_note(sources: list[str], extra: str = "") -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -24,11 +23,27 @@ from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
 from components.map_tools import add_map_tools
 from geodata.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
 from geodata.schema import FOCUS_DISTRICTS
+from geodata.styles import (  # one place for colours: the exported pictures use the same
+    CLASS_COLORS,
+    DISTRICT_FILL_OPACITY,
+    DISTRICT_WEIGHT,
+    MAP_BACKGROUND,
+    NO_DATA_COLOR,
+    OFFLINE_FILL,
+    POINT_DASH,
+    POINT_FILL_OPACITY,
+    POLYGON_DASH,
+    POLYGON_FILL_OPACITY,
+    PROJECT_DASHED_UNITS,
+    PROJECT_FILL_OPACITY,
+    PROJECT_STROKE,
+    STYLES,
+    LayerStyle,
+    dash_array,
+    project_radius,
+)
 
 HANGZHOU_CENTER = (30.25, 119.75)
-MAP_BACKGROUND = "#eef2f5"
-
-OFFLINE_FILL = "#f3f1ea"
 
 
 def _catalogue(basemap: str) -> Basemap:
@@ -73,23 +88,6 @@ def from_display_point(lat: float, lng: float, basemap: str) -> tuple[float, flo
         return float(lat2), float(lon2)
     return lat, lng
 
-
-@dataclass(frozen=True)
-class LayerStyle:
-    key: str
-    label_zh: str
-    color: str
-    radius: int = 7
-
-
-STYLES = {
-    "districts": LayerStyle("districts", "区县", "#7f8c8d"),
-    "focus": LayerStyle("focus", "重点区（西湖、滨江、钱塘）", "#c0392b"),
-    "areas": LayerStyle("areas", "平台与园区", "#1f618d", 9),
-    "parcels": LayerStyle("parcels", "2026 年产业用地（供地地块）", "#d35400", 8),
-    "projects": LayerStyle("projects", "签约 / 开工项目", "#7d3c98", 6),
-    "innovation": LayerStyle("innovation", "高校与科研机构", "#138d75", 5),
-}
 
 KIND_ZH = {
     "district": "区县",
@@ -154,9 +152,9 @@ def _point_style(style: LayerStyle, quality: str) -> dict:
         "weight": 2,
         "fill": True,  # folium.CircleMarker() defaults to fill=False: an unfilled ring is hard to click
         "fillColor": style.color,
-        "fillOpacity": 0.35 if dashed else 0.7,
+        "fillOpacity": POINT_FILL_OPACITY["indicative" if dashed else "other"],
         "radius": style.radius,
-        "dashArray": "3 3" if dashed else None,
+        "dashArray": dash_array(POINT_DASH) if dashed else None,
     }
 
 
@@ -165,9 +163,9 @@ def _district_style(feature: dict) -> dict:
     s = STYLES["focus" if focus else "districts"]
     return {
         "color": s.color,
-        "weight": 2.5 if focus else 1,
+        "weight": DISTRICT_WEIGHT["focus" if focus else "other"],
         "fillColor": s.color,
-        "fillOpacity": 0.10 if focus else 0.04,
+        "fillOpacity": DISTRICT_FILL_OPACITY["focus" if focus else "other"],
     }
 
 
@@ -180,8 +178,8 @@ def _feature_style(style: LayerStyle):
             "color": style.color,
             "weight": 2,
             "fillColor": style.color,
-            "fillOpacity": 0.08,
-            "dashArray": "6 4" if props.get("geometry_quality") == "indicative" else None,
+            "fillOpacity": POLYGON_FILL_OPACITY,
+            "dashArray": dash_array(POLYGON_DASH) if props.get("geometry_quality") == "indicative" else None,
         }
 
     return fn
@@ -454,11 +452,6 @@ def render_map(
     )
 
 
-#: Sequential classes (ColorBrewer Blues, 5 classes) and the no-data grey.
-CLASS_COLORS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-NO_DATA_COLOR = "#d5d8dc"
-
-
 def class_labels(bins: list[float], distinct: bool, unit: str) -> list[str]:
     """Legend text per class: exact values when each value is its own class, else ranges.
 
@@ -552,7 +545,6 @@ def build_choropleth_map(
 
 def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLINE) -> folium.Map:
     """Projects as circles sized by investment within each currency (never converted)."""
-    import math
 
     layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
     m = _base_map(basemap, layers["districts"])
@@ -567,19 +559,19 @@ def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLI
     for unit, group in projects.groupby(projects["investment_unit"].fillna("")):
         top = group["investment_value"].max()
         for pid, v in zip(group["id"], group["investment_value"], strict=True):
-            radius[pid] = 6 if (not unit or pd_isna(v) or not top) else 6 + 14 * math.sqrt(v / top)
-    dashed = {"亿美元": "2 2"}
+            radius[pid] = project_radius(None if pd_isna(v) else v, top, bool(unit))
+    dashed = {unit: dash_array(d) for unit, d in PROJECT_DASHED_UNITS.items()}
     data = _with_tooltips(projects, "projects")
     units = dict(zip(projects["id"], projects["investment_unit"].fillna(""), strict=True))
     folium.GeoJson(
         data,
         name=STYLES["projects"].label_zh,
         style_function=lambda f: {
-            "color": "#4a235a",
+            "color": PROJECT_STROKE,
             "weight": 2,
             "fill": True,
             "fillColor": STYLES["projects"].color,
-            "fillOpacity": 0.55,
+            "fillOpacity": PROJECT_FILL_OPACITY,
             "radius": radius[f["properties"]["id"]],
             "dashArray": dashed.get(units[f["properties"]["id"]]),
         },

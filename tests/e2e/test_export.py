@@ -1,0 +1,53 @@
+"""Export in a real browser: pan the map, make the picture, download a valid PNG of that view."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from tests.e2e.helpers import ARTIFACTS, wait_for_app
+from tests.e2e.test_overview import MAP_FRAME, _open
+
+
+def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
+    _open(page, app_server)
+    # the offline basemap, so the server never tries a tile server (CI may have internet, tests must not use it)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="离线底图（本地数据）").click()
+    wait_for_app(page)
+    content = page.locator(MAP_FRAME).element_handle().content_frame()
+    content.wait_for_function("() => window.map && window.map.listens('click') && !window.map._animatingZoom")
+    # pan to Yunqi town: the map reports its new bounds and the page reruns
+    content.evaluate(
+        "([lat, lng]) => new Promise(r => { window.map.once('moveend', r);"
+        " window.map.setView([lat, lng], 13, {animate: false}); })",
+        [30.13, 120.085],
+    )
+    wait_for_app(page)
+    page.get_by_text("导出图片与 PDF").click()
+    page.get_by_role("button", name="生成图片").click()
+    download_button = page.get_by_role("button", name="下载 PNG")
+    download_button.wait_for(timeout=60_000)
+    wait_for_app(page)
+    with page.expect_download() as info:
+        download_button.click()
+    data = Path(info.value.path()).read_bytes()
+
+    img = Image.open(io.BytesIO(data))
+    assert img.format == "PNG"
+    assert img.size == (1123, 794)  # A4 landscape at screen resolution, the panel's defaults
+    assert abs(img.info["dpi"][0] - 96) < 0.05  # pHYs: the resolution travels with the file
+    source = img.info["Source"]
+    assert "离线底图" in source
+    assert "000" in source  # the Xihu sites around Yunqi come from seed 000 ...
+    assert "002 " not in source  # ... and Qiantang, out of the panned view, is not named
+    pixels = np.asarray(img.convert("RGB")).astype(int)
+    middle = pixels[250:600, 100:900]
+    assert (np.abs(middle - 255).sum(axis=2) > 30).mean() > 0.5  # the map frame is drawn, not blank
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "export_download.png").write_bytes(data)
+    assert page.watch.outside == [], page.watch.outside
