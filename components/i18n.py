@@ -1,6 +1,7 @@
 """The session's language: chosen in the sidebar, kept in the URL (``?lang=en``).
 
-Pages use ``t(key, **values)`` with keys such as ``common.lang.label``; the catalogues live in ``geodata/locales``.
+Pages use ``t(key, **values)`` with keys such as ``common.lang.label``; the catalogues live in
+``geodata/locales``. Data words go through ``geodata.formats`` with ``lang()``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from geodata import formats
 from geodata.i18n import DEFAULT_LANG, LANGS, normalise_lang, translate
 
 LANG_KEY = "lang"
@@ -26,3 +28,39 @@ def lang() -> str:
 def t(key: str, /, **values: Any) -> str:
     """``key`` translated into the session's language."""
     return translate(key, lang(), **values)
+
+
+def keep_in_url() -> None:
+    """Write the language into the URL, so a reload, a shared link and a page switch keep it.
+
+    Called on every run by the app's router (Streamlit drops query parameters on a page switch);
+    a page that rewrites its own query parameters calls it again after doing so.
+    """
+    code = lang()
+    if st.query_params.get(URL_PARAM) != code:
+        st.query_params[URL_PARAM] = code
+
+
+def language_switch() -> None:
+    """The sidebar's language choice; its value is the session's language."""
+    lang()  # sets the session value from the URL before the widget reads it
+    if st.session_state[LANG_KEY] not in LANGS:
+        st.session_state[LANG_KEY] = DEFAULT_LANG
+    st.segmented_control(
+        t("common.lang.label"),
+        list(LANGS),
+        format_func=lambda code: translate(f"common.lang.{code}", code),
+        key=LANG_KEY,
+        required=True,
+    )
+    keep_in_url()
+
+
+def place(name: object) -> str:
+    """A place name in the session's language (one romanisation, from the data pack)."""
+    return formats.place(name, lang())
+
+
+def value(number: float, unit: object, qualifier: object = "") -> str:
+    """A sourced figure with its unit and qualifiers in the session's language."""
+    return formats.format_value(number, unit, qualifier, lang())
