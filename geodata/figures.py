@@ -60,7 +60,7 @@ def _figure(row: pd.Series, lang: str = "zh") -> Figure:
     indicator = row["indicator"]
     subject = row.get("subject", "") or ""
     if lang == "en":
-        indicator = str(row.get("indicator_en") or "") or indicator
+        indicator = formats.indicator_name(indicator, row.get("indicator_en"), lang)
         # a subject (a fund, a programme, a company) has no English in the sources: its own
         # Chinese name is kept, quoted, rather than a made-up translation
         subject = formats.place_or_quote(subject, lang) if subject else ""

@@ -211,8 +211,10 @@ def format_period(text: object, lang: str) -> str:
         return f"{q.group(1)}年第{'一二三四'[int(q.group(2)) - 1]}季度"
     if "/" in raw:
         a, b = raw.split("/", 1)
-        return f"{format_period(a, lang)} – {format_period(b, lang)}" if lang == "en" else (
-            f"{format_period(a, lang)}—{format_period(b, lang)}"
+        return (
+            f"{format_period(a, lang)} – {format_period(b, lang)}"
+            if lang == "en"
+            else (f"{format_period(a, lang)}—{format_period(b, lang)}")
         )
     if _ISO.fullmatch(raw):
         return format_date(raw, lang)
@@ -243,7 +245,7 @@ def place_names() -> dict[str, str]:
     """
     from geodata.schema import DISTRICTS, PACK_DIR
 
-    names = {zh: en for zh, en in DISTRICTS.values()}
+    names = dict(DISTRICTS.values())
     names |= {"杭州市": "Hangzhou City", "浙江省": "Zhejiang Province", "杭州": "Hangzhou"}
     with (PACK_DIR / "places.csv").open(encoding="utf-8", newline="") as fh:
         names |= {row["name_zh"]: row["name_en"] for row in csv.DictReader(fh) if row["name_en"]}
@@ -284,3 +286,22 @@ def quote_zh(text: object, lang: str) -> str:
     if lang == "en" and raw and re.search(r"[\u4e00-\u9fff]", raw):
         return f"「{raw}」"
     return raw
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def indicator_name(zh: object, en: object, lang: str) -> str:
+    """An indicator's name: Chinese as the source has it; in English the pack's English name,
+    where a Chinese proper name inside it (an award, a programme) is kept as a quote 「…」.
+
+    >>> indicator_name("获鼎次数", "years winning the 科技创新鼎 award", "en")
+    'years winning the 「科技创新鼎」 award'
+    >>> indicator_name("获鼎次数", "", "en"), indicator_name("获鼎次数", "x", "zh")
+    ('「获鼎次数」', '获鼎次数')
+    """
+    zh_text = "" if zh is None else str(zh)
+    if lang != "en":
+        return zh_text
+    en_text = "" if en is None or (isinstance(en, float) and en != en) else str(en)
+    return _HAN_RUN.sub(lambda m: f"「{m.group(0)}」", en_text or zh_text)

@@ -1,0 +1,122 @@
+"""Every page in both languages: runs, uses only catalogue keys, and in English shows no
+Chinese outside data quotes 「…」, names in parentheses and columns marked "(Chinese)"."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = ("overview.py", "parcels.py", "areas.py", "thematic.py", "policies.py", "sources.py")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# Quoted source text and a name given in brackets after its English form are data, kept as they are.
+ALLOWED_SPANS = re.compile(r"「[^」]*」|（[^）]*）|\([^)]*\)")
+#: The language switch names each language in itself.
+ALLOWED_TEXTS = {"中文"}
+
+
+def leftover_han(text: str) -> str | None:
+    """The text if Chinese remains once quotes and bracketed names are removed, else None.
+
+    >>> leftover_han("Source quote: 「西湖区」"), leftover_han("Xihu District (西湖区)")
+    (None, None)
+    >>> leftover_han("西湖区 key figures")
+    '西湖区 key figures'
+    """
+    if text in ALLOWED_TEXTS:
+        return None
+    return text if HAN.search(ALLOWED_SPANS.sub("", text)) else None
+
+
+def _frame_texts(df: pd.DataFrame) -> list[str]:
+    out = [str(c) for c in df.columns]
+    for col in df.columns:
+        if "(Chinese)" in str(col):
+            continue  # a column of source text, labelled as such
+        out += [v for v in df[col].tolist() if isinstance(v, str)]
+    return out
+
+
+def visible_texts(at: AppTest) -> list[str]:
+    """Every text AppTest can see: headings, prose, notices, widget labels and options, tables."""
+    texts: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
+        texts += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("selectbox", "multiselect", "radio"):
+        for w in getattr(at, kind):
+            texts.append(str(w.label))
+            texts += [str(o) for o in w.options]
+    for kind in ("number_input", "text_input", "checkbox", "slider", "button"):
+        texts += [str(w.label) for w in getattr(at, kind)]
+    texts += [str(m.label) for m in at.metric] + [str(m.value) for m in at.metric]
+    texts += [str(e.label) for e in at.expander]
+    for df in at.dataframe:
+        texts += _frame_texts(df.value.data if hasattr(df.value, "data") else df.value)
+    for tb in at.table:
+        texts += _frame_texts(tb.value)
+    for el in at.get("download_button"):
+        texts.append(str(el.proto.label))
+    for el in at.get("segmented_control"):
+        texts += [str(getattr(o, "content", o)) for o in el.proto.options]
+    return texts
+
+
+def _markdown_plain(text: str) -> str:
+    """Markdown/HTML cards lose their tags and the hover titles (which hold the quotes)."""
+    text = re.sub(r'title="[^"]*"', "", text)
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def run_page(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = lang
+    at.switch_page(f"app_pages/{page}").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_in_english_has_no_leftover_chinese(page: str) -> None:
+    at = run_page(page, "en")
+    left = sorted({t for t in (leftover_han(_markdown_plain(x)) for x in visible_texts(at)) if t})
+    assert not left, f"{page} in English still shows Chinese:\n" + "\n".join(left[:40])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_in_chinese_runs_and_speaks_chinese(page: str) -> None:
+    at = run_page(page, "zh")
+    assert HAN.search(at.title[0].value)
+    labels = [w.label for kind in ("selectbox", "multiselect", "radio") for w in getattr(at, kind)]
+    labels = [x for x in labels if x not in ("Language / 语言", "语言 / Language")]
+    english_only = [x for x in labels if not HAN.search(x) and re.search(r"[A-Za-z]{3,}", x)]
+    assert not english_only, f"{page} in Chinese has English-only widget labels: {english_only}"
+
+
+def test_language_comes_from_the_url_and_goes_back_into_it() -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.session_state["lang"] == "en"
+    assert at.title[0].value.startswith("Hangzhou")
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+
+
+def test_a_bad_language_in_the_url_falls_back_to_chinese() -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "<script>"
+    at.run()
+    assert not at.exception
+    assert at.session_state["lang"] == "zh"
+
+
+def test_the_parcel_page_keeps_the_language_in_its_link() -> None:
+    at = run_page("parcels.py", "en")
+    assert "lang" in at.query_params
+    assert "en" in str(at.query_params["lang"])
+    assert not [w for w in at.warning if "lang" in w.value], "lang must not be reported as an unknown parameter"
