@@ -120,3 +120,27 @@ def test_the_parcel_page_keeps_the_language_in_its_link() -> None:
     assert "lang" in at.query_params
     assert "en" in str(at.query_params["lang"])
     assert not [w for w in at.warning if "lang" in w.value], "lang must not be reported as an unknown parameter"
+
+
+def _assert_english(at: AppTest, what: str) -> None:
+    assert not at.exception, at.exception
+    left = sorted({t for t in (leftover_han(_markdown_plain(x)) for x in visible_texts(at)) if t})
+    assert not left, f"{what} in English still shows Chinese:\n" + "\n".join(left[:40])
+
+
+def test_thematic_projects_view_in_english() -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.session_state["thematic_view"] = "projects"
+    at.switch_page("app_pages/thematic.py").run()
+    assert at.radio(key="thematic_view").value == "projects"
+    _assert_english(at, "projects view")
+
+
+@pytest.mark.parametrize("area", ["钱塘区", "滨江区", "紫金港科技城", "云栖小镇"])
+def test_area_profiles_in_english(area: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.session_state["areas_area"] = area
+    at.switch_page("app_pages/areas.py").run()
+    _assert_english(at, area)
