@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.i18n import lang, t
 from geodata.figures import Figure
-from geodata.formats import format_area_mu, format_value, place, quote_zh, term
+from geodata.formats import format_area_mu, format_value, place, quote_han_runs, quote_zh, term
 from geodata.i18n import translate
 from geodata.schema import PARCEL_STATUS_ZH
 
@@ -45,6 +45,11 @@ def _present(value) -> bool:
 
 def _or_unknown(value, lang: str = "zh") -> str:
     return str(value) if _present(value) else translate("common.not_published", lang)
+
+
+def quote_zh_runs(text: str, lang: str) -> str:
+    """English prose naming Chinese places keeps those names as quotes; Chinese is left as it is."""
+    return quote_han_runs(text) if lang == "en" else text
 
 
 def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
@@ -136,7 +141,7 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
     if not _present(basis):
         basis = props.get("location_basis")
     if _present(basis):
-        rows.append((translate("cards.fact.location_basis", lang), str(basis)))
+        rows.append((translate("cards.fact.location_basis", lang), quote_zh_runs(str(basis), lang)))
     return rows
 
 

@@ -304,4 +304,13 @@ def indicator_name(zh: object, en: object, lang: str) -> str:
     if lang != "en":
         return zh_text
     en_text = "" if en is None or (isinstance(en, float) and en != en) else str(en)
-    return _HAN_RUN.sub(lambda m: f"「{m.group(0)}」", en_text or zh_text)
+    return quote_han_runs(en_text or zh_text)
+
+
+def quote_han_runs(text: object) -> str:
+    """English text that names Chinese places or sources in passing: each Chinese run quoted 「…」.
+
+    >>> quote_han_runs("Point from gazetteer row 云栖小镇 (medium confidence)")
+    'Point from gazetteer row 「云栖小镇」 (medium confidence)'
+    """
+    return _HAN_RUN.sub(lambda m: f"「{m.group(0)}」", "" if text is None else str(text))

@@ -144,3 +144,25 @@ def test_area_profiles_in_english(area: str) -> None:
     at.session_state["areas_area"] = area
     at.switch_page("app_pages/areas.py").run()
     _assert_english(at, area)
+
+
+def test_parcel_card_comparison_and_policies_in_english() -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in {"lang": "en", "sel": "site-ucas-south", "cmp": "site-ucas-south,site-sihaopu-rd"}.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/parcels.py").run()
+    _assert_english(at, "parcel card")
+    assert any(h.value.startswith("#### Site south of UCAS") for h in at.markdown)
+    assert not at.warning, [w.value for w in at.warning]
+
+
+def test_a_hostile_link_is_reported_in_english() -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in {"lang": "en", "z": "99", "d": "nowhere", "zzz": "1"}.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/parcels.py").run()
+    _assert_english(at, "notices")
+    texts = [w.value for w in at.warning]
+    assert "Ignored an invalid link parameter z: the zoom must be a whole number from 5 to 18" in texts
+    assert "Ignored an invalid link parameter d: 1 value(s) are not a known district" in texts
+    assert "Ignored an unknown link parameter zzz" in texts
