@@ -253,7 +253,10 @@ def legend_html(lang: str = "zh") -> str:
         'border:2px dashed #555;border-radius:50%;margin-right:6px;vertical-align:middle"></span>'
         f"{html.escape(translate('map.legend.dashed', lang))}</div>"
     )
-    return f'<div class="atlas-legend-title">{html.escape(translate("map.legend.title", lang))}</div>' + "".join(rows)
+    return (
+        f'<div class="atlas-legend-title">{html.escape(translate("map.legend.title", lang))}</div>'
+        + "".join(rows)
+    )
 
 
 LEGEND_CSS = f"""

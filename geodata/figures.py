@@ -64,7 +64,9 @@ def _figure(row: pd.Series, lang: str = "zh") -> Figure:
         # a subject (a fund, a programme, a company) has no English in the sources: its own
         # Chinese name is kept, quoted, rather than a made-up translation
         subject = formats.place_or_quote(subject, lang) if subject else ""
-    label = indicator if not subject else f"{subject}：{indicator}" if lang != "en" else f"{subject}: {indicator}"
+    label = (
+        indicator if not subject else f"{subject}：{indicator}" if lang != "en" else f"{subject}: {indicator}"
+    )
     return Figure(
         id=row["id"],
         area=row["area"],

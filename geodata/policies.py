@@ -21,7 +21,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from geodata.figures import format_number
-from geodata.formats import format_value, quote_zh, unit_text
+from geodata.formats import format_value, quote_zh, term, unit_text
 from geodata.i18n import translate
 
 Currency = Literal["CNY", "USD"]
@@ -373,7 +373,7 @@ def _basis_label(row: pd.Series, rule: Rule | None, lang: str) -> str:
         if rule is not None and rule.basis_label
         else re.sub(r"（最高[^）]*）", "", str(row.get("rate_basis", "")))
     )
-    return quote_zh(raw, lang)
+    return quote_zh(term(raw, "basis", lang), lang)
 
 
 def _rate_text(row: pd.Series, rule: Rule | None, kind: Kind, lang: str = "zh") -> str | None:

@@ -44,7 +44,17 @@ def _frame_texts(df: pd.DataFrame) -> list[str]:
 def visible_texts(at: AppTest) -> list[str]:
     """Every text AppTest can see: headings, prose, notices, widget labels and options, tables."""
     texts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "caption",
+        "markdown",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         texts += [str(e.value) for e in getattr(at, kind)]
     for kind in ("selectbox", "multiselect", "radio"):
         for w in getattr(at, kind):
@@ -119,7 +129,9 @@ def test_the_parcel_page_keeps_the_language_in_its_link() -> None:
     at = run_page("parcels.py", "en")
     assert "lang" in at.query_params
     assert "en" in str(at.query_params["lang"])
-    assert not [w for w in at.warning if "lang" in w.value], "lang must not be reported as an unknown parameter"
+    assert not [w for w in at.warning if "lang" in w.value], (
+        "lang must not be reported as an unknown parameter"
+    )
 
 
 def _assert_english(at: AppTest, what: str) -> None:
@@ -148,7 +160,11 @@ def test_area_profiles_in_english(area: str) -> None:
 
 def test_parcel_card_comparison_and_policies_in_english() -> None:
     at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in {"lang": "en", "sel": "site-ucas-south", "cmp": "site-ucas-south,site-sihaopu-rd"}.items():
+    for key, value in {
+        "lang": "en",
+        "sel": "site-ucas-south",
+        "cmp": "site-ucas-south,site-sihaopu-rd",
+    }.items():
         at.query_params[key] = value
     at.switch_page("app_pages/parcels.py").run()
     _assert_english(at, "parcel card")
@@ -166,3 +182,16 @@ def test_a_hostile_link_is_reported_in_english() -> None:
     assert "Ignored an invalid link parameter z: the zoom must be a whole number from 5 to 18" in texts
     assert "Ignored an invalid link parameter d: 1 value(s) are not a known district" in texts
     assert "Ignored an unknown link parameter zzz" in texts
+
+
+@pytest.mark.parametrize("district", ["西湖区", "滨江区", "钱塘区", "淳安县"])
+def test_policy_finder_in_english(district: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.session_state["policy_district"] = district
+    at.session_state["policy_investment"] = 30000.0
+    at.session_state["policy_rd_spend"] = 3000.0
+    at.session_state["policy_rent_area"] = 2000.0
+    at.session_state["policy_capital"] = 20000.0
+    at.switch_page("app_pages/policies.py").run()
+    _assert_english(at, district)
