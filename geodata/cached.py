@@ -17,7 +17,7 @@ from geodata import store
 from geodata.schema import LAYERS
 
 
-@st.cache_resource(show_spinner="正在准备数据 …")
+@st.cache_resource(show_spinner="正在准备数据 / Preparing data …")  # runs before any page: both languages
 def _store() -> tuple[Path, str]:
     """The up-to-date GeoPackage store (built from the pack on first start) and its version."""
     path = store.ensure_store()
