@@ -137,7 +137,8 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
             else _or_unknown(quality, lang),
         )
     )
-    basis = props.get("location_basis_en" if lang == "en" else "location_basis")
+    # the pack writes how a place was located in English (location_basis) and Chinese (location_basis_zh)
+    basis = props.get("location_basis") if lang == "en" else props.get("location_basis_zh")
     if not _present(basis):
         basis = props.get("location_basis")
     if _present(basis):
