@@ -50,7 +50,8 @@ def test_switch_reload_and_page_change_keep_english(page, app_server) -> None:
     wait_for_app(page)
     page.get_by_role("heading", name=PAGES_EN["areas"]).first.wait_for()
     page.wait_for_function("() => /[?&]lang=en/.test(location.search)")
-    assert "/areas" in page.url and _lang_in_url(page) == "en"
+    assert "/areas" in page.url
+    assert _lang_in_url(page) == "en"
 
     # and back to Chinese with the same switch
     page.locator("[data-testid='stSidebar']").get_by_text("中文", exact=True).click()
