@@ -478,7 +478,9 @@ def place_all(
                         f"The low-confidence gazetteer row {g.name_zh} gives a point outside "
                         f"{rec['district']}, so it is not used"
                     )
-                    reason_zh = f"低可信度的地名表条目 {g.name_zh} 给出的点位于{rec['district']}之外，故不采用"
+                    reason_zh = (
+                        f"低可信度的地名表条目 {g.name_zh} 给出的点位于{rec['district']}之外，故不采用"
+                    )
                     p, _, basis = (
                         at_parent(reason, reason_zh) if rec["parent"] else at_district(reason, reason_zh)
                     )
