@@ -195,3 +195,29 @@ def test_policy_finder_in_english(district: str) -> None:
     at.session_state["policy_capital"] = 20000.0
     at.switch_page("app_pages/policies.py").run()
     _assert_english(at, district)
+
+
+@pytest.mark.parametrize(
+    ("layer", "key"),
+    [("parcels", "site-ucas-south"), ("areas", "zone-zijingang"), ("projects", "proj-yokohama")],
+)
+def test_a_feature_card_in_both_languages(layer: str, key: str) -> None:
+    from geodata import store
+    from geodata.selection import Clicked
+
+    row = store.read_pack_layer(layer).set_index("id").loc[key]
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.session_state["overview_feature"] = Clicked(layer, key)
+    at.run()
+    _assert_english(at, f"{layer} card")
+    assert any(
+        m.value == f"#### {row['name_en']}".replace("(", "\\(").replace(")", "\\)") for m in at.markdown
+    )
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["overview_feature"] = Clicked(layer, key)
+    at.run()
+    assert not at.exception
+    facts = dict(zip(at.table[0].value.iloc[:, 0], at.table[0].value.iloc[:, 1], strict=True))
+    assert facts["定位依据"] == row["location_basis_zh"]
