@@ -35,10 +35,11 @@ def test_switch_reload_and_page_change_keep_english(page, app_server) -> None:
     page.get_by_role("heading", name=PAGES_EN[""]).first.wait_for()
     page.wait_for_function("() => /[?&]lang=en/.test(location.search)")
     assert _lang_in_url(page) == "en"
-    # the map's own words follow the language too (legend drawn by the map script)
-    page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(".atlas-legend").get_by_text(
-        "Legend"
-    ).wait_for()
+    # the map's own words follow the language too (legend drawn by the map script); while the
+    # rerun swaps the map, the old frame may linger a moment: wait until one is left
+    frames = "iframe[title='streamlit_folium.st_folium']"
+    page.wait_for_function(f'() => document.querySelectorAll("{frames}").length === 1')
+    page.frame_locator(frames).locator(".atlas-legend").get_by_text("Legend").wait_for()
 
     page.reload(wait_until="domcontentloaded")
     wait_for_app(page)
@@ -65,7 +66,7 @@ def test_the_parcel_page_keeps_english_in_its_shared_link(page, app_server) -> N
     page.goto(f"{app_server.url}/parcels?lang=en&sel=site-ucas-south", wait_until="domcontentloaded")
     wait_for_app(page)
     page.get_by_role("heading", name=PAGES_EN["parcels"]).first.wait_for()
-    page.get_by_text("Site south of UCAS (HIAS)").first.wait_for()
+    page.get_by_role("heading", name="Site south of UCAS (HIAS)").wait_for()
     page.wait_for_function("() => /[?&]sel=site-ucas-south/.test(location.search)")
     assert _lang_in_url(page) == "en"
     assert page.locator("[data-testid='stAlert']").filter(has_text="lang").count() == 0
