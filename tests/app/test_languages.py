@@ -15,6 +15,8 @@ PAGES = ("overview.py", "parcels.py", "areas.py", "thematic.py", "policies.py", 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Quoted source text and a name given in brackets after its English form are data, kept as they are.
 ALLOWED_SPANS = re.compile(r"「[^」]*」|（[^）]*）|\([^)]*\)")
+#: Three or more English words in a row: a sentence or a label left in English.
+ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
 #: The language switch names each language in itself.
 ALLOWED_TEXTS = {"中文"}
 
@@ -30,6 +32,17 @@ def leftover_han(text: str) -> str | None:
     if text in ALLOWED_TEXTS:
         return None
     return text if HAN.search(ALLOWED_SPANS.sub("", text)) else None
+
+
+def leftover_english(text: str) -> bool:
+    """Whether English prose is left once URLs and bracketed names are removed.
+
+    >>> leftover_english("Point from gazetteer row 云栖小镇"), leftover_english("浅色（Esri Light Gray）")
+    (True, False)
+    >>> leftover_english("来源：https://example.com/a b c"), leftover_english("English")
+    (False, False)
+    """
+    return bool(ENGLISH_RUN.search(ALLOWED_SPANS.sub("", re.sub(r"https?://\S+", "", text))))
 
 
 def _frame_texts(df: pd.DataFrame) -> list[str]:
@@ -105,6 +118,9 @@ def test_page_in_chinese_runs_and_speaks_chinese(page: str) -> None:
     labels = [x for x in labels if x not in ("Language / 语言", "语言 / Language")]
     english_only = [x for x in labels if not HAN.search(x) and re.search(r"[A-Za-z]{3,}", x)]
     assert not english_only, f"{page} in Chinese has English-only widget labels: {english_only}"
+    # no English sentence left in Chinese mode (product names in brackets and URLs aside)
+    english = {text[:120] for text in visible_texts(at) if leftover_english(_markdown_plain(text))}
+    assert not english, f"{page} in Chinese shows English:\n" + "\n".join(sorted(english))
 
 
 def test_language_comes_from_the_url_and_goes_back_into_it() -> None:
