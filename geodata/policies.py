@@ -513,7 +513,7 @@ def _estimate(
             low=round(low, 2),
             unit=unit,
             how=f"= {format_number(rate)}%—{format_number(high_rate)}% × {a} = {_num(low)}—{_num(high)} {u}"
-            + translate("policies.estimate.no_conversion", lang, unit=u),
+            + translate("policies.estimate.no_conversion", lang, unit=unit_text(unit, lang)),
         )
     value = amount * rate / 100
     how = f"{format_number(rate)}% × {a}"
