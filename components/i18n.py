@@ -59,8 +59,3 @@ def language_switch() -> None:
 def place(name: object) -> str:
     """A place name in the session's language (one romanisation, from the data pack)."""
     return formats.place(name, lang())
-
-
-def value(number: float, unit: object, qualifier: object = "") -> str:
-    """A sourced figure with its unit and qualifiers in the session's language."""
-    return formats.format_value(number, unit, qualifier, lang())
