@@ -6,9 +6,11 @@ Pages use ``t(key, **values)`` with keys such as ``common.lang.label``; the cata
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from geodata import formats
 from geodata.i18n import DEFAULT_LANG, LANGS, normalise_lang, translate
@@ -52,8 +54,24 @@ def language_switch() -> None:
         format_func=lambda code: translate(f"common.lang.{code}", code),
         key=LANG_KEY,
         required=True,
+        on_change=_redisplay_widgets,
     )
     keep_in_url()
+
+
+def _redisplay_widgets() -> None:
+    """After a language switch, hand every keyed widget its own value again.
+
+    A keyed widget keeps its identity when its options' display text changes, and the browser
+    would go on showing the old language's text for the chosen option (西湖区 on an English
+    page). A value set through session state is sent to the browser with its new text.
+    """
+    for key in list(st.session_state):
+        if key == LANG_KEY:
+            continue
+        # buttons, uploads and table selections cannot be set: nothing to redisplay there
+        with contextlib.suppress(StreamlitAPIException):
+            st.session_state[key] = st.session_state[key]
 
 
 def place(name: object) -> str:

@@ -35,6 +35,12 @@ def test_switch_reload_and_page_change_keep_english(page, app_server) -> None:
     page.get_by_role("heading", name=PAGES_EN[""]).first.wait_for()
     page.wait_for_function("() => /[?&]lang=en/.test(location.search)")
     assert _lang_in_url(page) == "en"
+    # the chosen district is shown in the new language too
+    page.wait_for_function(
+        """() => [...document.querySelector("[data-testid='stMain'] [data-testid='stSelectbox']")
+                .querySelectorAll('*')].some(e => [e.value, e.textContent, e.getAttribute('title'),
+                e.getAttribute('aria-label')].some(v => (v || '').includes('Xihu District')))"""
+    )
     # the map's own words follow the language too (legend drawn by the map script); while the
     # rerun swaps the map, the old frame may linger a moment: wait until one is left
     frames = "iframe[title='streamlit_folium.st_folium']"
