@@ -67,11 +67,15 @@ def _redisplay_widgets() -> None:
     page). A value set through session state is sent to the browser with its new text.
     """
     for key in list(st.session_state):
-        if key == LANG_KEY:
-            continue
-        # buttons, uploads and table selections cannot be set: nothing to redisplay there
-        with contextlib.suppress(StreamlitAPIException):
-            st.session_state[key] = st.session_state[key]
+        value = st.session_state[key]
+        # only choices (a selectbox's, radio's or multiselect's value: text or a list of texts)
+        # have display text; a button's or download's state must never be set (Streamlit refuses it)
+        is_choice = isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        )
+        if key != LANG_KEY and is_choice:
+            with contextlib.suppress(StreamlitAPIException):
+                st.session_state[key] = value
 
 
 def place(name: object) -> str:

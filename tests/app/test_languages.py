@@ -237,3 +237,19 @@ def test_a_feature_card_in_both_languages(layer: str, key: str) -> None:
     assert not at.exception
     facts = dict(zip(at.table[0].value.iloc[:, 0], at.table[0].value.iloc[:, 1], strict=True))
     assert facts["定位依据"] == row["location_basis_zh"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_switching_language_on_a_page_keeps_its_choices(page: str) -> None:
+    at = run_page(page, "zh")
+    before = {
+        k: at.session_state[k]
+        for k in ("parcels_near_mode", "policy_district", "areas_area")
+        if k in at.session_state
+    }
+    at.get("segmented_control")[0].set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.session_state["lang"] == "en"
+    _assert_english(at, f"{page} after the switch")
+    for key, value in before.items():
+        assert at.session_state[key] == value, key
