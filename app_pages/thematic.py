@@ -6,20 +6,30 @@ import streamlit as st
 
 from components import state
 from components.export_panel import export_choropleth, export_projects
+from components.i18n import lang, place, t
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
 from geodata import cached
 from geodata.areas import choropleth_indicators, choropleth_values, classify
 from geodata.figures import format_value
+from geodata.formats import format_period, indicator_name, unit_label
 
 layers = cached.all_layers()
 indicators = cached.table("indicators")
 area_names = list(layers["districts"]["name_zh"]) + list(layers["areas"]["name_zh"])
+code = lang()
+indicator_en = dict(zip(indicators["indicator"], indicators["indicator_en"], strict=True))
 
-st.title("专题地图")
+st.title(t("thematic.title"))
 # One map at a time: a Leaflet map built inside a hidden tab has no size and fits its
 # bounds to zoom 0, so the view is a choice, not a set of tabs.
-VIEWS = {"choropleth": "按指标着色", "projects": "签约与开工项目"}
-view = st.radio("专题", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="thematic_view")
+VIEWS = ("choropleth", "projects")
+view = st.radio(
+    t("thematic.view"),
+    VIEWS,
+    format_func=lambda v: t(f"thematic.views.{v}"),
+    horizontal=True,
+    key="thematic_view",
+)
 
 if view == "choropleth":
     options = choropleth_indicators(indicators, set(area_names))
@@ -29,16 +39,25 @@ if view == "choropleth":
     candidates = [o for o in options if counts[o] == best]
     default = options.index("规上工业总产值" if "规上工业总产值" in candidates else candidates[0])
     if best < 2:
-        st.info(
-            "五份来源中，没有任何地区级指标被两个以上地区同时给出：每张着色图只有一个地区有数字，其余为灰色。"
-        )
-    indicator = st.selectbox("指标", options, index=default, key="thematic_indicator")
-    table = choropleth_values(indicators, indicator, area_names)
+        st.info(t("thematic.single_area"))
+    indicator = st.selectbox(
+        t("thematic.indicator"),
+        options,
+        index=default,
+        key="thematic_indicator",
+        format_func=lambda i: indicator_name(i, indicator_en.get(i), code),
+    )
+    indicator_label = indicator_name(indicator, indicator_en.get(indicator), code)
+    table = choropleth_values(indicators, indicator, area_names, code)
     known = table.dropna(subset=["value"])
     units = sorted(set(known["unit"]))
     if len(units) > 1:
         st.warning(
-            f"“{indicator}”在不同地区的单位不同（{'、'.join(units)}），不能在一张图上着色；下表列出各地区的数字。"
+            t(
+                "thematic.mixed_units",
+                indicator=indicator_label,
+                units=t("thematic.sep").join(unit_label(u, code) for u in units),
+            )
         )
         classes, bins = pd.Series(float("nan"), index=table.index), []
     else:
@@ -49,12 +68,17 @@ if view == "choropleth":
         for a, v, c in zip(table["area"], table["value"], classes, strict=True)
     }
     distinct = len(set(known["value"])) <= 5
-    labels = class_labels(bins, distinct, unit)
+    labels = class_labels(bins, distinct, unit, code)
     col_map, col_table = st.columns([3, 2], gap="medium")
     with col_map:
         render_map(
             build_choropleth_map(
-                layers, values, labels, f"{indicator}（{unit}）", st.session_state[state.BASEMAP]
+                layers,
+                values,
+                labels,
+                t("thematic.legend_title", indicator=indicator_label, unit=unit_label(unit, code)),
+                st.session_state[state.BASEMAP],
+                code,
             ),
             None,
             key="thematic_choropleth_map",
@@ -66,31 +90,32 @@ if view == "choropleth":
             layers,
             values,
             labels,
-            f"{indicator}（{unit}）",
+            t("thematic.legend_title", indicator=indicator_label, unit=unit_label(unit, code)),
             indicator,
             known,
             unit,
         )
     with col_table:
-        st.caption(
-            f"分级：Fisher-Jenks 自然断点（mapclassify），不多于 5 级；有数字的地区 {len(known)} 个，"
-            f"其余 {len(table) - len(known)} 个来源未给出，显示为灰色。"
-        )
+        st.caption(t("thematic.classes", known=len(known), missing=len(table) - len(known)))
         shown = known.assign(
-            数值=[
-                format_value(v, u, q)
+            area=[place(a) for a in known["area"]],
+            value_text=[
+                format_value(v, u, q, code)
                 for v, u, q in zip(known["value"], known["unit"], known["qualifier"], strict=True)
-            ]
+            ],
+            period=[format_period(p, code) for p in known["period"]],
         )
         st.dataframe(
-            shown[["area", "数值", "period", "source", "note"]].rename(
-                columns={"area": "地区", "period": "时间", "source": "来源", "note": "说明"}
+            shown[["area", "value_text", "period", "source", "note"]].rename(
+                columns={
+                    c: t(f"thematic.col.{c}") for c in ("area", "value_text", "period", "source", "note")
+                }
             ),
             hide_index=True,
             width="stretch",
         )
         st.download_button(
-            "下载本图数据（CSV）",
+            t("common.download_csv"),
             table.to_csv(index=False).encode("utf-8-sig"),
             file_name=f"choropleth_{indicator}.csv",
             mime="text/csv",
@@ -102,7 +127,7 @@ else:
     col_map, col_list = st.columns([3, 2], gap="medium")
     with col_map:
         render_map(
-            build_projects_map(layers, st.session_state[state.BASEMAP]),
+            build_projects_map(layers, st.session_state[state.BASEMAP], code),
             None,
             key="thematic_projects_map",
             height=520,
@@ -111,35 +136,42 @@ else:
         export_projects("thematic_projects_map", layers)
     with col_list:
         listing = projects.assign(
-            投资额=[
-                f"{q if isinstance(q, str) else ''}{v:g} {u}" if pd.notna(v) else "来源未给出"
+            name=projects["name_en"] if code == "en" else projects["name_zh"],
+            investment=[
+                format_value(v, u, q if isinstance(q, str) else "", code)
+                if pd.notna(v)
+                else t("common.not_stated")
                 for v, u, q in zip(
                     projects["investment_value"],
                     projects["investment_unit"],
                     projects["investment_qualifier"],
                     strict=True,
                 )
-            ]
+            ],
         ).sort_values("investment_value", ascending=False, na_position="last")
+        listing = listing.assign(
+            district=[place(d) for d in listing["district"]],
+            parent=[place(p) if isinstance(p, str) else "" for p in listing["parent"]],
+        )
+        columns = ("name", "investment", "district", "parent", "source")
         st.dataframe(
-            listing[["name_zh", "投资额", "district", "parent", "source"]].rename(
-                columns={"name_zh": "项目", "district": "所在区", "parent": "所属平台", "source": "来源"}
-            ),
+            listing[list(columns)].rename(columns={c: t(f"thematic.col.{c}") for c in columns}),
             hide_index=True,
             width="stretch",
         )
         foreign = projects[projects["investment_unit"].notna() & (projects["investment_unit"] != "亿元")]
-        named = "、".join(
-            f"{n}为 {v:g} {u}"
+        named = t("thematic.sep").join(
+            t("thematic.foreign_item", name=n, value=format_value(v, u, "", code))
             for n, v, u in zip(
-                foreign["name_zh"], foreign["investment_value"], foreign["investment_unit"], strict=True
+                foreign["name_en" if code == "en" else "name_zh"],
+                foreign["investment_value"],
+                foreign["investment_unit"],
+                strict=True,
             )
         )
-        st.caption(
-            f"金额按来源原文的币种列出{'（' + named + '）' if named else ''}，未做汇率换算；位置为示意位置。"
-        )
+        st.caption(t("thematic.currency_note", named=t("thematic.named", items=named) if named else ""))
         st.download_button(
-            "下载本图数据（CSV）",
+            t("common.download_csv"),
             projects.drop(columns="geometry")
             .assign(lon=projects.geometry.x.round(6), lat=projects.geometry.y.round(6))
             .to_csv(index=False)

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import xyzservices.providers as xyz
 
+from geodata.i18n import translate
+
 WGS84 = "WGS84"
 GCJ02 = "GCJ02"
 OFFLINE = "offline"
@@ -34,6 +36,10 @@ class Basemap:
     label_zh: str
     crs: str
     tiles: tuple[TileSource, ...] = field(default_factory=tuple)  # drawn bottom to top; empty = offline
+
+    def label(self, lang: str) -> str:
+        """The basemap's name in ``lang`` (catalogue ``map.basemap.<key>``)."""
+        return translate(f"map.basemap.{self.key}", lang)
 
     @property
     def attribution(self) -> str:

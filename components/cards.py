@@ -7,8 +7,11 @@ import math
 
 import streamlit as st
 
-from geodata.figures import Figure, format_number
-from geodata.schema import M2_PER_MU, NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
+from components.i18n import lang, t
+from geodata.figures import Figure
+from geodata.formats import format_area_mu, format_value, place, quote_han_runs, quote_zh, term
+from geodata.i18n import translate
+from geodata.schema import PARCEL_STATUS_ZH
 
 QUALITY_ZH = {
     "indicative": "示意位置（据来源文字描述定位，非测绘边界）",
@@ -40,11 +43,16 @@ def _present(value) -> bool:
     return str(value).strip() != ""
 
 
-def _or_unknown(value) -> str:
-    return str(value) if _present(value) else NOT_PUBLISHED_ZH
+def _or_unknown(value, lang: str = "zh") -> str:
+    return str(value) if _present(value) else translate("common.not_published", lang)
 
 
-def build_feature_facts(props: dict) -> list[tuple[str, str]]:
+def quote_zh_runs(text: str, lang: str) -> str:
+    """English prose naming Chinese places keeps those names as quotes; Chinese is left as it is."""
+    return quote_han_runs(text) if lang == "en" else text
+
+
+def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
     """Label/value rows for a clicked feature's card; absent values show as 待公布.
 
     Examples
@@ -55,51 +63,86 @@ def build_feature_facts(props: dict) -> list[tuple[str, str]]:
     ('待公布', '待公布', '计划出让')
     >>> dict(build_feature_facts({"kind": "supply_site", "area_mu": 15.0}))["面积"]
     '15 亩（10,000 m²，1 公顷）'
+    >>> en = dict(build_feature_facts({"kind": "supply_site", "district": "西湖区", "area_mu": None,
+    ...     "status": "planned", "land_use": "产业用地"}, "en"))
+    >>> en["Area"], en["District"], en["Status"], en["Land use"]
+    ('not yet published', 'Xihu District', 'planned for listing', 'industrial land')
     """
+
     kind = props.get("kind", "")
-    rows = [("类型", KIND_ZH.get(kind, kind or "—"))]
+    rows = [
+        (
+            translate("cards.fact.kind", lang),
+            translate(f"cards.kind.{kind}", lang) if kind in KIND_ZH else (kind or "—"),
+        )
+    ]
     if _present(props.get("district")):
-        rows.append(("所在区", str(props["district"])))
+        rows.append((translate("cards.fact.district", lang), place(props["district"], lang)))
     if _present(props.get("parent")):
-        rows.append(("所属平台", str(props["parent"])))
+        rows.append((translate("cards.fact.parent", lang), place(props["parent"], lang)))
     if kind == "supply_site":
         mu = props.get("area_mu")
-        if _present(mu):
-            m2 = float(mu) * M2_PER_MU
-            area = f"{format_number(float(mu))} 亩（{format_number(round(m2))} m²，{format_number(round(m2 / 1e4, 2))} 公顷）"
-        else:
-            area = NOT_PUBLISHED_ZH
+        area = format_area_mu(float(mu), lang) if _present(mu) else translate("common.not_published", lang)
+        status = props.get("status") or ""
         rows += [
-            ("面积", area),
-            ("用地性质", _or_unknown(props.get("land_use"))),
-            ("供应季度", _or_unknown(props.get("supply_quarter"))),
-            ("状态", PARCEL_STATUS_ZH.get(props.get("status") or "", _or_unknown(props.get("status")))),
+            (translate("cards.fact.area", lang), area),
+            (
+                translate("cards.fact.land_use", lang),
+                term(_or_unknown(props.get("land_use"), lang), "land_use", lang),
+            ),
+            (translate("cards.fact.quarter", lang), _or_unknown(props.get("supply_quarter"), lang)),
+            (
+                translate("cards.fact.status", lang),
+                translate(f"cards.parcel_status.{status}", lang)
+                if status in PARCEL_STATUS_ZH
+                else _or_unknown(props.get("status"), lang),
+            ),
         ]
         if _present(props.get("surroundings_zh")):
-            rows.append(("周边", str(props["surroundings_zh"])))
+            rows.append(
+                (translate("cards.fact.surroundings", lang), quote_zh(props["surroundings_zh"], lang))
+            )
     if kind == "project":
         if _present(props.get("investment_value")):
-            q = props.get("investment_qualifier") or ""
             rows.append(
                 (
-                    "投资额",
-                    f"{q}{format_number(float(props['investment_value']))} {props.get('investment_unit', '')}".strip(),
+                    translate("cards.fact.investment", lang),
+                    format_value(
+                        float(props["investment_value"]),
+                        props.get("investment_unit") or "",
+                        props.get("investment_qualifier") or "",
+                        lang,
+                    ),
                 )
             )
         if _present(props.get("project_status")):
+            status = str(props["project_status"])
             rows.append(
-                ("进展", PROJECT_STATUS_ZH.get(props["project_status"], str(props["project_status"])))
+                (
+                    translate("cards.fact.progress", lang),
+                    translate(f"cards.project_status.{status}", lang)
+                    if status in PROJECT_STATUS_ZH
+                    else status,
+                )
             )
     if _present(props.get("published_area_km2")):
-        rows.append(("规划面积", f"{format_number(float(props['published_area_km2']))} 平方公里"))
+        km2 = format_value(float(props["published_area_km2"]), "平方公里", "", lang)
+        rows.append((translate("cards.fact.planned_area", lang), km2))
+    quality = props.get("geometry_quality", "")
     rows.append(
         (
-            "几何质量",
-            QUALITY_ZH.get(props.get("geometry_quality", ""), _or_unknown(props.get("geometry_quality"))),
+            translate("cards.fact.quality", lang),
+            translate(f"cards.quality.{quality}", lang)
+            if quality in QUALITY_ZH
+            else _or_unknown(quality, lang),
         )
     )
-    if _present(props.get("location_basis")):
-        rows.append(("定位依据", str(props["location_basis"])))
+    # the pack writes how a place was located in English (location_basis) and Chinese (location_basis_zh)
+    basis = props.get("location_basis") if lang == "en" else props.get("location_basis_zh")
+    if not _present(basis):
+        basis = props.get("location_basis")
+    if _present(basis):
+        rows.append((translate("cards.fact.location_basis", lang), quote_zh_runs(str(basis), lang)))
     return rows
 
 
@@ -116,7 +159,7 @@ CARDS_CSS = """
 """
 
 
-def build_figure_cards_html(figures: list[Figure]) -> str:
+def build_figure_cards_html(figures: list[Figure], lang: str = "zh") -> str:
     """Key figures as HTML cards: label, value with the source's qualifier, period, source mark.
 
     Every text comes from the data and is escaped; the quote is the card's hover text.
@@ -134,45 +177,52 @@ def build_figure_cards_html(figures: list[Figure]) -> str:
     marks = {src: i + 1 for i, src in enumerate(sorted({f.source for f in figures}))}
     cards = []
     for f in figures:
-        period = html.escape(f.period) if f.period else "时间未注明"
-        period += "（推断）" if f.period_inferred else ""
+        period = html.escape(f.period) if f.period else translate("common.period_unstated", lang)
+        period += translate("common.inferred", lang) if f.period_inferred else ""
         subject = f'<div class="atlas-card-subject">{html.escape(f.subject)}</div>' if f.subject else ""
-        label = f.label.split("：", 1)[1] if f.subject and "：" in f.label else f.label
+        sep = ": " if lang == "en" else "："
+        label = f.label.split(sep, 1)[1] if f.subject and sep in f.label else f.label
+        source_word = html.escape(translate("cards.source", lang))
         cards.append(
             f'<div class="atlas-card" data-figure-id="{html.escape(f.id, quote=True)}" '
             f'title="{html.escape("「" + f.quote + "」 —— " + f.source, quote=True)}">'
             f"{subject}"
             f'<div class="atlas-card-label">{html.escape(label)}</div>'
             f'<div class="atlas-card-value">{html.escape(f.display)}</div>'
-            f'<div class="atlas-card-meta">{period} · 来源<sup>[{marks[f.source]}]</sup></div>'
+            f'<div class="atlas-card-meta">{period} · {source_word}<sup>[{marks[f.source]}]</sup></div>'
             "</div>"
         )
     return CARDS_CSS + '<div class="atlas-cards">' + "".join(cards) + "</div>"
 
 
 def render_figures(figures: list[Figure], source_titles: dict[str, str]) -> None:
-    """Figure cards, then numbered sources and, on demand, every quoted sentence."""
+    """Figure cards, then numbered sources and, on demand, every quoted sentence.
+
+    ``source_titles`` maps a seed file to its title in the session's language.
+    """
     if not figures:
         return
-    st.markdown(build_figure_cards_html(figures), unsafe_allow_html=True)
+    st.markdown(build_figure_cards_html(figures, lang()), unsafe_allow_html=True)
     sources = sorted({f.source for f in figures})
-    st.caption("　".join(f"[{i + 1}] {src}《{source_titles.get(src, '')}》" for i, src in enumerate(sources)))
-    with st.expander("原文句子"):
+    st.caption("　".join(f"[{i + 1}] {src} “{source_titles.get(src, '')}”" for i, src in enumerate(sources)))
+    with st.expander(t("cards.quotes")):
         for f in figures:
             st.markdown(f"- **{_escape_md(f.display)}** 「{_escape_md(f.quote)}」（{_escape_md(f.source)}）")
 
 
 def render_feature_card(name: str, props: dict) -> None:
-    st.markdown(f"#### {_escape_md(name)}")
-    facts = build_feature_facts(props)
-    st.table({"项目": [k for k, _ in facts], "内容": [v for _, v in facts]})
+    """A feature's card: its name (``name_zh``; English name in English), facts, description, source."""
+    code = lang()
+    title = str(props.get("name_en") or "") if code == "en" else ""
+    st.markdown(f"#### {_escape_md(title or place(name, code))}")
+    facts = build_feature_facts(props, code)
+    st.table({t("cards.col_item"): [k for k, _ in facts], t("cards.col_value"): [v for _, v in facts]})
     if _present(props.get("description_zh")):
-        st.markdown(f"> {_escape_md(str(props['description_zh']))}")
+        prefix = t("cards.description_zh") + " " if code == "en" else ""
+        st.markdown(f"> {_escape_md(prefix + quote_zh(props['description_zh'], code))}")
     if _present(props.get("source")):
-        st.caption(
-            f"来源：{props['source']}"
-            + (f"　原文：「{props['quote']}」" if _present(props.get("quote")) else "")
-        )
+        quote = f"　{t('common.quote_label')}：「{props['quote']}」" if _present(props.get("quote")) else ""
+        st.caption(t("common.source_line", source=props["source"]) + quote)
 
 
 def _escape_md(text: str) -> str:

@@ -7,23 +7,33 @@ that a chart shows exactly the rows it claims.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from geodata.formats import unit_label
+from geodata.i18n import translate
 from geodata.styles import BAR_COLOR, PLANNED_COLOR  # shared with the exported charts
 
 FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Sans Pro", sans-serif'
 
 
-def source_note(sources: list[str], extra: str = "") -> str:
+def source_note(sources: list[str], extra: str = "", lang: str = "zh") -> str:
     """The footnote under a chart: its seeds, and anything derived.
 
     Examples
     --------
     >>> source_note(["000.txt", "004.txt"], "1 亿元 = 10,000 万元")
     '来源：000.txt；004.txt。1 亿元 = 10,000 万元'
+    >>> source_note(["000.txt", "004.txt"], "", "en")
+    'Sources: 000.txt; 004.txt. '
     """
-    note = "来源：" + "；".join(sources) + "。" if sources else ""
+    note = (
+        translate("charts.sources", lang, files=translate("charts.sep", lang).join(sources))
+        if sources
+        else ""
+    )
     return note + extra
 
 
@@ -38,7 +48,7 @@ def wrap(text: str, width: int = 60) -> str:
     return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
 
 
-def build_bar_chart(rows: pd.DataFrame, title: str, unit: str, note: str) -> go.Figure:
+def build_bar_chart(rows: pd.DataFrame, title: str, unit: str, note: str, lang: str = "zh") -> go.Figure:
     """Horizontal bars, one per row (``label``, ``value``, ``text`` columns), largest on top."""
     rows = rows.iloc[::-1]  # plotly draws the first category at the bottom
     fig = go.Figure(
@@ -57,11 +67,13 @@ def build_bar_chart(rows: pd.DataFrame, title: str, unit: str, note: str) -> go.
             cliponaxis=False,
         )
     )
-    note_lines = wrap(note).count("<br>") + 1
+    # English breaks between words (and fits more characters on a line than Chinese)
+    wrapped = "<br>".join(textwrap.wrap(note, 110)) if lang == "en" else wrap(note)
+    note_lines = wrapped.count("<br>") + 1
     height = 120 + 38 * len(rows) + 16 * note_lines
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        xaxis_title=f"单位：{unit}",
+        xaxis_title=translate("charts.unit_axis", lang, unit=unit_label(unit, lang)),
         yaxis={"automargin": True},
         height=height,
         margin={"l": 10, "r": 30, "t": 50, "b": 70 + 16 * note_lines},
@@ -70,7 +82,7 @@ def build_bar_chart(rows: pd.DataFrame, title: str, unit: str, note: str) -> go.
         plot_bgcolor="white",
         annotations=[
             {
-                "text": wrap(note),
+                "text": wrapped,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

@@ -22,6 +22,8 @@ from components.assets import use_local_assets
 from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
 from components.map_tools import add_map_tools
 from geodata.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
+from geodata.formats import place, unit_text
+from geodata.i18n import translate
 from geodata.schema import FOCUS_DISTRICTS
 from geodata.styles import (  # one place for colours: the exported pictures use the same
     CLASS_COLORS,
@@ -102,20 +104,23 @@ KIND_ZH = {
 QUALITY_ZH = {"indicative": "示意位置", "boundary": "行政边界", "surveyed": "测绘边界"}
 
 
-def tooltip_html(props: dict) -> str:
+def tooltip_html(props: dict, lang: str = "zh") -> str:
     """Tooltip HTML for a feature; every text from the data is escaped.
 
     Examples
     --------
     >>> tooltip_html({"name_zh": "<img src=x onerror=alert(1)>", "kind": "park"})
     '<b>&lt;img src=x onerror=alert(1)&gt;</b><br>园区'
+    >>> tooltip_html({"name_zh": "云栖小镇", "kind": "platform", "geometry_quality": "indicative"}, "en")
+    '<b>Yunqi Town</b><br>Platform · indicative location'
     """
-    name = html.escape(str(props.get("name_zh", "")))
+    name = html.escape(place(props.get("name_zh", ""), lang))
     parts = [f"<b>{name}</b>"]
     kind = props.get("kind")
-    extra = KIND_ZH.get(kind, "") if kind else ""
+    extra = translate(f"map.kind.{kind}", lang) if kind in KIND_ZH else ""
     if props.get("geometry_quality") == "indicative":
-        extra = f"{extra} · 示意位置" if extra else "示意位置"
+        indicative = translate("map.indicative", lang)
+        extra = f"{extra} · {indicative}" if extra else indicative
     if extra:
         parts.append(html.escape(extra))
     return "<br>".join(parts)
@@ -125,7 +130,7 @@ def tooltip_html(props: dict) -> str:
 BROWSER_PROPERTIES = ("id", "name_zh", "kind", "district", "geometry_quality")
 
 
-def _with_tooltips(gdf: gpd.GeoDataFrame, layer: str) -> dict:
+def _with_tooltips(gdf: gpd.GeoDataFrame, layer: str, lang: str = "zh") -> dict:
     """GeoJSON dict of a layer with a pre-escaped ``_tip`` and a ``_layer`` property.
 
     Only ``BROWSER_PROPERTIES`` travel: descriptions, quotes and source URLs stay on the
@@ -135,7 +140,7 @@ def _with_tooltips(gdf: gpd.GeoDataFrame, layer: str) -> dict:
     if "kind" not in gdf.columns:
         gdf["kind"] = "district" if layer in ("districts", "context") else layer
     gdf = gdf[[c for c in BROWSER_PROPERTIES if c in gdf.columns] + ["geometry"]]
-    gdf["_tip"] = [tooltip_html(r) for r in gdf.drop(columns="geometry").to_dict("records")]
+    gdf["_tip"] = [tooltip_html(r, lang) for r in gdf.drop(columns="geometry").to_dict("records")]
     gdf["_layer"] = layer
     return json.loads(gdf.to_json(drop_id=True))
 
@@ -186,9 +191,9 @@ def _feature_style(style: LayerStyle):
 
 
 def _geojson_layer(
-    gdf: gpd.GeoDataFrame, layer: str, name: str, style_fn, show: bool = True
+    gdf: gpd.GeoDataFrame, layer: str, name: str, style_fn, show: bool = True, lang: str = "zh"
 ) -> folium.GeoJson:
-    data = _with_tooltips(gdf, layer)
+    data = _with_tooltips(gdf, layer, lang)
     return folium.GeoJson(
         data,
         name=name,
@@ -226,7 +231,7 @@ class Legend(MacroElement):
         self.html_json = json.dumps(html_text)
 
 
-def legend_html() -> str:
+def legend_html(lang: str = "zh") -> str:
     """The legend: one row per layer, and what a dashed outline means."""
     rows = []
     for key in ("focus", "districts", "areas", "parcels", "projects", "innovation"):
@@ -236,13 +241,16 @@ def legend_html() -> str:
             f"background:{s.color}33;border-radius:{'50%' if key not in ('focus', 'districts') else '2px'};"
             'margin-right:6px;vertical-align:middle"></span>'
         )
-        rows.append(f"<div>{swatch}{html.escape(s.label_zh)}</div>")
+        rows.append(f"<div>{swatch}{html.escape(s.label(lang))}</div>")
     rows.append(
         '<div style="margin-top:4px"><span style="display:inline-block;width:12px;height:12px;'
         'border:2px dashed #555;border-radius:50%;margin-right:6px;vertical-align:middle"></span>'
-        "虚线 = 示意位置：据来源文字描述定位，非测绘边界</div>"
+        f"{html.escape(translate('map.legend.dashed', lang))}</div>"
     )
-    return '<div class="atlas-legend-title">图例</div>' + "".join(rows)
+    return (
+        f'<div class="atlas-legend-title">{html.escape(translate("map.legend.title", lang))}</div>'
+        + "".join(rows)
+    )
 
 
 LEGEND_CSS = f"""
@@ -311,16 +319,16 @@ class OfflineFallback(MacroElement):
         """
     )
 
-    def __init__(self, offline: folium.FeatureGroup, tiles: list[folium.TileLayer]):
+    def __init__(self, offline: folium.FeatureGroup, tiles: list[folium.TileLayer], lang: str = "zh"):
         super().__init__()
         self._name = "OfflineFallback"
         self.offline_name = offline.get_name()
         self.tile_names = [t.get_name() for t in tiles]
-        self.forced_text = json.dumps("离线底图：区县边界与名称来自本地数据")
-        self.auto_text = json.dumps("无法连接底图服务器，已切换为离线底图（本地数据）")
+        self.forced_text = json.dumps(translate("map.offline.forced", lang))
+        self.auto_text = json.dumps(translate("map.offline.auto", lang))
 
 
-def _offline_basemap(districts: gpd.GeoDataFrame) -> folium.FeatureGroup:
+def _offline_basemap(districts: gpd.GeoDataFrame, lang: str = "zh") -> folium.FeatureGroup:
     """District names from the shipped data: with the district outlines every atlas map
     already draws, a basemap that needs no server. (The pack has no water layer.)
 
@@ -328,18 +336,18 @@ def _offline_basemap(districts: gpd.GeoDataFrame) -> folium.FeatureGroup:
     script, sent on every rerun, small. Not added to the map here: the fallback script
     shows it when tiles fail, or at once when it is the chosen basemap.
     """
-    fg = folium.FeatureGroup(name="离线底图", control=False, show=False)
+    fg = folium.FeatureGroup(name=translate("map.offline.name", lang), control=False, show=False)
     for name, pt in zip(districts["name_zh"], districts.representative_point(), strict=True):
         folium.Marker(
             [pt.y, pt.x],
-            icon=folium.DivIcon(html=f'<div class="atlas-district-label">{html.escape(str(name))}</div>',
+            icon=folium.DivIcon(html=f'<div class="atlas-district-label">{html.escape(place(name, lang))}</div>',
                                 icon_size=(80, 18), icon_anchor=(40, 9)),
             interactive=False,
         ).add_to(fg)  # fmt: skip
     return fg
 
 
-def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None) -> folium.Map:
+def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None, lang: str = "zh") -> folium.Map:
     """An empty atlas map: local Leaflet, the legend CSS, the basemap's tiles and the
     offline fallback (district outlines and names from ``districts``, in display coordinates)."""
     bm = _catalogue(basemap)
@@ -349,7 +357,7 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None) -> folium
     tiles = []
     for src in bm.tiles:
         layer = folium.TileLayer(
-            src.url, attr=src.attribution, name=bm.label_zh, max_zoom=src.max_zoom,
+            src.url, attr=src.attribution, name=bm.label(lang), max_zoom=src.max_zoom,
             subdomains=src.subdomains, control=False,
         )  # fmt: skip
         layer.add_to(m)
@@ -359,11 +367,11 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None) -> folium
         if bm.tiles and ("{s}" not in bm.tiles[0].url or bm.tiles[0].subdomains == "abc")
         else None
     )
-    add_map_tools(m, None, minimap)
+    add_map_tools(m, None, minimap, lang=lang)
     if districts is not None:
-        offline = _offline_basemap(districts)
+        offline = _offline_basemap(districts, lang)
         offline.add_to(m)  # created hidden (show=False); the fallback shows it when needed
-        OfflineFallback(offline, tiles).add_to(m)
+        OfflineFallback(offline, tiles, lang).add_to(m)
     return m
 
 
@@ -378,39 +386,47 @@ def _fit_focus(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
     m.add_child(fit)
 
 
-def build_overview_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm") -> folium.Map:
+def build_overview_map(
+    layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm", lang: str = "zh"
+) -> folium.Map:
     """The overview map: districts, zones and parks, supply sites, projects, innovation sources.
 
     ``layers`` maps layer names (``schema.LAYERS``) to WGS-84 GeoDataFrames. Only Leaflet
     from ``/app/static`` is loaded; the map is the same for every click.
     """
     layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
-    m = _base_map(basemap, layers["districts"])
+    m = _base_map(basemap, layers["districts"], lang)
 
     if "context" in layers:
         city = layers["context"][layers["context"]["adcode"] == "330100"]
         folium.GeoJson(
             json.loads(city.to_json(drop_id=True)),
-            name="杭州市界",
+            name=translate("map.city_boundary", lang),
             style_function=lambda f: {"color": "#34495e", "weight": 2, "fill": False},
             interactive=False,
             control=False,
         ).add_to(m)
 
-    _geojson_layer(layers["districts"], "districts", "区县", _district_style).add_to(m)
+    _geojson_layer(
+        layers["districts"], "districts", STYLES["districts"].label(lang), _district_style, lang=lang
+    ).add_to(m)
     for key in ("areas", "parcels", "projects", "innovation"):
         if key in layers and len(layers[key]):
-            _geojson_layer(layers[key], key, STYLES[key].label_zh, _feature_style(STYLES[key])).add_to(m)
+            _geojson_layer(
+                layers[key], key, STYLES[key].label(lang), _feature_style(STYLES[key]), lang=lang
+            ).add_to(m)
 
-    Legend(legend_html()).add_to(m)
+    Legend(legend_html(lang)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _fit_focus(m, layers["districts"])
     return m
 
 
-def build_highlight(feature_gdf: gpd.GeoDataFrame, basemap: str = "osm") -> folium.FeatureGroup:
+def build_highlight(
+    feature_gdf: gpd.GeoDataFrame, basemap: str = "osm", lang: str = "zh"
+) -> folium.FeatureGroup:
     """The changing part of the map: an outline around the selected area."""
-    fg = folium.FeatureGroup(name="选中")
+    fg = folium.FeatureGroup(name=translate("map.selected", lang))
     if len(feature_gdf):
         feature_gdf = for_display(feature_gdf, basemap)
         folium.GeoJson(
@@ -452,7 +468,7 @@ def render_map(
     )
 
 
-def class_labels(bins: list[float], distinct: bool, unit: str) -> list[str]:
+def class_labels(bins: list[float], distinct: bool, unit: str, lang: str = "zh") -> list[str]:
     """Legend text per class: exact values when each value is its own class, else ranges.
 
     Examples
@@ -461,8 +477,13 @@ def class_labels(bins: list[float], distinct: bool, unit: str) -> list[str]:
     ['5 亿元', '10 亿元']
     >>> class_labels([10.0, 100.0], False, "亿元")
     ['≤ 10 亿元', '10 – 100 亿元']
+    >>> class_labels([10.0, 100.0], False, "亿元", "en")
+    ['≤ 10 × 100 million yuan', '10 – 100 × 100 million yuan']
     """
     from geodata.figures import format_number
+
+    words = unit_text(unit, lang)
+    unit = f"× {words}" if lang == "en" and words[:1].isdigit() else words
 
     if distinct:
         return [f"{format_number(b)} {unit}" for b in bins]
@@ -493,6 +514,7 @@ def build_choropleth_map(
     labels: list[str],
     title: str,
     basemap: str = OFFLINE,
+    lang: str = "zh",
 ) -> folium.Map:
     """Districts (and platform points) coloured by class; grey where no source gives a value.
 
@@ -500,15 +522,15 @@ def build_choropleth_map(
     legend texts per class, with units.
     """
     layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
-    m = _base_map(basemap, layers["districts"])
+    m = _base_map(basemap, layers["districts"], lang)
 
     def color_of(name: str) -> str:
         cls = values.get(name, (float("nan"), None))[1]
         return NO_DATA_COLOR if cls is None else CLASS_COLORS[min(int(cls), len(CLASS_COLORS) - 1)]
 
     folium.GeoJson(
-        _with_tooltips(layers["districts"], "districts"),
-        name="区县",
+        _with_tooltips(layers["districts"], "districts", lang),
+        name=STYLES["districts"].label(lang),
         style_function=lambda f: {
             "color": "#555",
             "weight": 1,
@@ -522,8 +544,8 @@ def build_choropleth_map(
     with_value = areas[[values.get(n, (None, None))[1] is not None for n in areas["name_zh"]]]
     if len(with_value):
         folium.GeoJson(
-            _with_tooltips(with_value, "areas"),
-            name="平台与园区",
+            _with_tooltips(with_value, "areas", lang),
+            name=STYLES["areas"].label(lang),
             style_function=lambda f: {
                 "color": "#222",
                 "weight": 1.5,
@@ -537,19 +559,21 @@ def build_choropleth_map(
             on_each_feature=_class_js("areas"),
         ).add_to(m)
     entries = [(CLASS_COLORS[i], text) for i, text in enumerate(labels[: len(CLASS_COLORS)])]
-    entries.append((NO_DATA_COLOR, "无数据（来源未给出）"))
+    entries.append((NO_DATA_COLOR, translate("map.legend.no_data", lang)))
     Legend(_legend_rows(title, entries)).add_to(m)
     _fit_focus(m, layers["districts"])
     return m
 
 
-def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLINE) -> folium.Map:
+def build_projects_map(
+    layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLINE, lang: str = "zh"
+) -> folium.Map:
     """Projects as circles sized by investment within each currency (never converted)."""
 
     layers = {name: for_display(gdf, basemap) for name, gdf in layers.items()}
-    m = _base_map(basemap, layers["districts"])
+    m = _base_map(basemap, layers["districts"], lang)
     folium.GeoJson(
-        _with_tooltips(layers["districts"], "districts"),
+        _with_tooltips(layers["districts"], "districts", lang),
         style_function=_district_style,
         interactive=False,
         control=False,
@@ -561,11 +585,11 @@ def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLI
         for pid, v in zip(group["id"], group["investment_value"], strict=True):
             radius[pid] = project_radius(None if pd_isna(v) else v, top, bool(unit))
     dashed = {unit: dash_array(d) for unit, d in PROJECT_DASHED_UNITS.items()}
-    data = _with_tooltips(projects, "projects")
+    data = _with_tooltips(projects, "projects", lang)
     units = dict(zip(projects["id"], projects["investment_unit"].fillna(""), strict=True))
     folium.GeoJson(
         data,
-        name=STYLES["projects"].label_zh,
+        name=STYLES["projects"].label(lang),
         style_function=lambda f: {
             "color": PROJECT_STROKE,
             "weight": 2,
@@ -580,10 +604,11 @@ def build_projects_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = OFFLI
         on_each_feature=_class_js("projects"),
     ).add_to(m)
     Legend(
-        '<div class="atlas-legend-title">签约 / 开工项目</div>'
-        "<div>圆点大小：投资额，按原币种分别计，未换算</div>"
-        "<div>实线：人民币（亿元）；点线：美元（亿美元）</div>"
-        "<div>最小圆点：来源未给出投资额</div>"
+        f'<div class="atlas-legend-title">{html.escape(STYLES["projects"].label(lang))}</div>'
+        + "".join(
+            f"<div>{html.escape(translate(f'map.projects_legend.{k}', lang))}</div>"
+            for k in ("size", "lines", "smallest")
+        )
     ).add_to(m)
     _fit_focus(m, layers["districts"])
     return m
@@ -593,21 +618,23 @@ def pd_isna(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
 
 
-def build_parcel_base_map(layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm") -> folium.Map:
+def build_parcel_base_map(
+    layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm", lang: str = "zh"
+) -> folium.Map:
     """The explorer's map without parcels: they change with the filters, so they travel in
     a feature group (``build_parcels_group``) and filtering never rebuilds this map."""
-    return build_overview_map({**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap)
+    return build_overview_map({**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap, lang)
 
 
 def build_parcels_group(
-    parcels: gpd.GeoDataFrame, selected: str | None, basemap: str = "osm"
+    parcels: gpd.GeoDataFrame, selected: str | None, basemap: str = "osm", lang: str = "zh"
 ) -> folium.FeatureGroup:
     """The filtered parcels (clickable, same style as on the overview) and the selection ring."""
-    fg = folium.FeatureGroup(name=STYLES["parcels"].label_zh)
+    fg = folium.FeatureGroup(name=STYLES["parcels"].label(lang))
     parcels = for_display(parcels, basemap)
     if len(parcels):
         _geojson_layer(
-            parcels, "parcels", STYLES["parcels"].label_zh, _feature_style(STYLES["parcels"])
+            parcels, "parcels", STYLES["parcels"].label(lang), _feature_style(STYLES["parcels"]), lang=lang
         ).add_to(fg)
     if selected is not None and selected in set(parcels["id"]):
         # already in display coordinates: the ring is drawn as given

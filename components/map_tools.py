@@ -26,6 +26,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from components.assets import STATIC_URL
+from geodata.i18n import translate
 
 VENDOR_URL = f"{STATIC_URL}/vendor"
 
@@ -66,6 +67,19 @@ MEASURE_UNITS = {
 MOUSE_FORMATTER = JsCode(
     "function(lng, lat) { return 'WGS-84 经度 ' + lng.toFixed(5) + '  纬度 ' + lat.toFixed(5); }"
 )
+
+
+def measure_units(lang: str) -> dict:
+    """``MEASURE_UNITS`` with display names in ``lang`` (亩 is "mu" in English)."""
+    return {k: {**v, "display": translate(f"map.tools.unit_{k}", lang)} for k, v in MEASURE_UNITS.items()}
+
+
+def mouse_formatter(lang: str) -> JsCode:
+    """The cursor-coordinates formatter with its words in ``lang`` (five decimals always)."""
+    lon, lat = (json.dumps(translate(f"map.tools.{w}", lang) + " ") for w in ("lon", "lat"))
+    return JsCode(
+        f"function(lng, lat) {{ return 'WGS-84 ' + {lon} + lng.toFixed(5) + '  ' + {lat} + lat.toFixed(5); }}"
+    )
 
 
 class ToolsStyle(MacroElement):
@@ -199,6 +213,7 @@ def add_map_tools(
     m: folium.Map,
     home_bounds: list[list[float]] | None,
     minimap_tiles: str | None,
+    lang: str = "zh",
 ) -> folium.Map:
     """Add fullscreen, measure, minimap, cursor coordinates and "复位" to ``m``; all local.
 
@@ -209,12 +224,18 @@ def add_map_tools(
     minimap out rather than showing grey tiles.
     """
     _local(
-        Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏"),
+        Fullscreen(
+            position="topleft",
+            title=translate("map.tools.fullscreen", lang),
+            title_cancel=translate("map.tools.fullscreen_exit", lang),
+        ),
         FULLSCREEN_JS,
         FULLSCREEN_CSS,
     ).add_to(m)
     ToolsStyle().add_to(m)
-    ResetView(home_bounds).add_to(m)
+    ResetView(
+        home_bounds, label=translate("map.tools.reset", lang), title=translate("map.tools.reset_title", lang)
+    ).add_to(m)
     _local(
         LocalMeasureControl(
             position="topright",
@@ -222,8 +243,8 @@ def add_map_tools(
             secondary_length_unit="kilometers",
             primary_area_unit="mu",
             secondary_area_unit="sqmeters",
-            units=MEASURE_UNITS,
-            localization="cn",
+            units=measure_units(lang),
+            localization="en" if lang == "en" else "cn",
             active_color="#c0392b",
             completed_color="#1f618d",
         ),
@@ -233,8 +254,8 @@ def add_map_tools(
     _local(
         MousePosition(
             position="bottomleft",
-            empty_string="WGS-84 经纬度：移动鼠标查看",
-            formatter=MOUSE_FORMATTER,
+            empty_string=translate("map.tools.mouse_empty", lang),
+            formatter=mouse_formatter(lang),
         ),
         MOUSE_POSITION_JS,
         MOUSE_POSITION_CSS,
@@ -251,8 +272,8 @@ def add_map_tools(
                 height=130,
                 zoom_level_offset=-5,
                 toggle_display=True,
-                hide_text="隐藏鹰眼图",
-                show_text="显示鹰眼图",
+                hide_text=translate("map.tools.minimap_hide", lang),
+                show_text=translate("map.tools.minimap_show", lang),
             ),
             MINIMAP_JS,
             MINIMAP_CSS,

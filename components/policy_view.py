@@ -7,6 +7,7 @@ Every text from data is escaped: markdown-escaped for ``st.markdown``, HTML-esca
 from __future__ import annotations
 
 import html
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +15,9 @@ import streamlit as st
 
 from components.cards import _escape_md
 from geodata.figures import format_number
-from geodata.policies import KIND_ORDER, KIND_ZH, STATUS_ZH, Match, budget_footnote
+from geodata.formats import quote_zh, term, unit_text
+from geodata.i18n import translate
+from geodata.policies import KIND_ORDER, Match, budget_footnote
 
 STATUS_COLOR = {
     "met": "green",
@@ -42,7 +45,7 @@ def esc(text: object) -> str:
     return out
 
 
-def build_match_markdown(m: Match) -> str:
+def build_match_markdown(m: Match, lang: str = "zh") -> str:
     """One measure as markdown: every line from data escaped; labels and status words are the app's own.
 
     Examples
@@ -55,37 +58,61 @@ def build_match_markdown(m: Match) -> str:
     >>> "**补贴\\\\<b\\\\>**" in md and "「q\\\\*」" in md
     True
     """
-    lines = [f"**{esc(m.measure)}**　{esc(m.sector)} · {esc(KIND_ZH[m.kind])}"]
-    lines.append(f"- 条件：{esc(m.condition) if m.condition else '来源未写明'}")
+
+    kind = translate(f"policies.kind.{m.kind}", lang)
+    status = translate(f"policies.status.{m.threshold_status}", lang)
+    sector = term(m.sector, "sector", lang)
+    if lang == "en":
+        # the pack's English summary is a translation: marked as such, the Chinese title beside it
+        title = (
+            f"**{esc(m.measure_en)}** {translate('policy_view.translation', lang)}　「{esc(m.measure)}」"
+            if m.measure_en
+            else f"「{esc(m.measure)}」"
+        )
+    else:
+        title = f"**{esc(m.measure)}**"
+    lines = [f"{title}　{esc(sector)} · {esc(kind)}"]
+    condition = esc(quote_zh(m.condition, lang)) if m.condition else translate("policy_view.unstated", lang)
+    lines.append(f"- {translate('policy_view.condition', lang)}{condition}")
     if m.threshold_text:
         color = STATUS_COLOR[m.threshold_status]
-        lines.append(f"- 门槛：{esc(m.threshold_text)}　:{color}[{STATUS_ZH[m.threshold_status]}]")
+        lines.append(
+            f"- {translate('policy_view.threshold', lang)}{esc(m.threshold_text)}　:{color}[{status}]"
+        )
     else:
-        lines.append(f"- 门槛：{STATUS_ZH[m.threshold_status]}")
+        lines.append(f"- {translate('policy_view.threshold', lang)}{status}")
     if m.cap_text:
-        lines.append(f"- 上限 / 金额：{esc(m.cap_text)}")
+        lines.append(f"- {translate('policy_view.cap', lang)}{esc(m.cap_text)}")
     if m.rate_text:
-        lines.append(f"- 比例：{esc(m.rate_text)}")
+        lines.append(f"- {translate('policy_view.rate', lang)}{esc(m.rate_text)}")
     if m.budget_text:
-        lines.append(f"- 预算：{esc(m.budget_text)}")
+        lines.append(f"- {translate('policy_view.budget', lang)}{esc(m.budget_text)}")
     if m.estimate_text:
-        lines.append(f"- 参考估算：**{esc(m.estimate_text)}**（{esc(m.explanation)}）")
+        lines.append(
+            f"- {translate('policy_view.estimate', lang)}**{esc(m.estimate_text)}**{translate('policy_view.paren', lang, text=esc(m.explanation))}"
+        )
     else:
-        lines.append(f"- 估算：无（{esc(m.explanation)}）")
+        lines.append(
+            f"- {translate('policy_view.no_estimate', lang)}{translate('policy_view.paren', lang, text=esc(m.explanation))}"
+        )
     if m.note:
-        lines.append(f"- 说明：{esc(m.note)}")
-    lines.append(f"\n来源：{esc(m.source)}　原文：「{esc(m.quote)}」")
+        lines.append(f"- {translate('policy_view.note', lang)}{esc(m.note)}")
+    lines.append(
+        f"\n{translate('policy_view.source', lang, source=esc(m.source))}　{translate('policy_view.quote', lang)}「{esc(m.quote)}」"
+    )
     return "\n".join(lines)
 
 
-def render_matches(matches: list[Match]) -> None:
+def render_matches(matches: list[Match], lang: str = "zh") -> None:
     """Grants as cards; programme budgets, fund sizes and non-monetary measures below, folded."""
     by_kind = {k: [m for m in matches if m.kind == k] for k in KIND_ORDER}
     for kind in KIND_ORDER:
         group = by_kind[kind]
         if not group:
             continue
-        title = f"{KIND_ZH[kind]}（{len(group)} 条）"
+        title = translate(
+            "policy_view.group", lang, kind=translate(f"policies.kind.{kind}", lang), count=len(group)
+        )
         if kind == "grant":
             st.markdown(f"#### {title}")
             box = st.container()
@@ -94,7 +121,7 @@ def render_matches(matches: list[Match]) -> None:
         with box:
             for m in group:
                 with st.container(border=True, key=f"policy_match_{m.policy_id}"):
-                    st.markdown(build_match_markdown(m))
+                    st.markdown(build_match_markdown(m, lang))
 
 
 def _wrap(text: str, width: int = 40) -> str:
@@ -119,7 +146,7 @@ def _wrap(text: str, width: int = 40) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
-def build_budget_chart(df: pd.DataFrame, footnote: str | None = None) -> go.Figure:
+def build_budget_chart(df: pd.DataFrame, footnote: str | None = None, lang: str = "zh") -> go.Figure:
     """Horizontal bars of annual budgets in 万元 (``geodata.policies.budget_lines``), largest on top.
 
     Examples
@@ -137,7 +164,12 @@ def build_budget_chart(df: pd.DataFrame, footnote: str | None = None) -> go.Figu
     d = d.iloc[::-1]  # plotly draws the first category at the bottom: largest last = on top
     labels = [html.escape(str(m), quote=False) for m in d["measure"]]
     stated = [
-        f"不少于 {format_number(float(v))} {html.escape(str(u))}"
+        translate(
+            "charts.budget_text",
+            lang,
+            value=format_number(float(v)),
+            unit=html.escape(unit_text(u, lang) if lang != "en" else "× " + unit_text(u, lang)),
+        )
         for v, u in zip(d["value"], d["unit"], strict=True)
     ]
     fig = go.Figure(
@@ -149,14 +181,27 @@ def build_budget_chart(df: pd.DataFrame, footnote: str | None = None) -> go.Figu
             text=stated,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}<br>原文：%{text}<br>= %{x:,.0f} 万元<extra></extra>",
+            hovertemplate="%{y}<br>"
+            + translate("charts.budget_hover", lang)
+            + ": %{text}<br>= %{x:,.0f} "
+            + translate("charts.budget_hover_unit", lang)
+            + "<extra></extra>",
         )
     )
-    note = footnote if footnote is not None else budget_footnote(df)
-    n_lines = _wrap(note).count("<br>") + 1
+    note = footnote if footnote is not None else budget_footnote(df, lang=lang)
+    wrapped = (
+        "<br>".join(html.escape(x, quote=False) for x in textwrap.wrap(note, 90))
+        if lang == "en"
+        else _wrap(note)
+    )
+    n_lines = wrapped.count("<br>") + 1
     fig.update_layout(
-        title={"text": "滨江区各政策条款每年安排的预算（下限）", "x": 0, "xanchor": "left"},
-        xaxis={"title": {"text": "每年安排预算下限（万元）"}, "tickformat": ",d", "rangemode": "tozero"},
+        title={"text": translate("charts.budget_title", lang), "x": 0, "xanchor": "left"},
+        xaxis={
+            "title": {"text": translate("charts.budget_axis", lang)},
+            "tickformat": ",d",
+            "rangemode": "tozero",
+        },
         yaxis={"title": None, "automargin": True},
         height=max(320, 26 * len(d) + 120 + 18 * n_lines),
         margin={"l": 10, "r": 110, "t": 50, "b": 70 + 18 * n_lines},
@@ -165,7 +210,7 @@ def build_budget_chart(df: pd.DataFrame, footnote: str | None = None) -> go.Figu
     )
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5")
     fig.add_annotation(
-        text=_wrap(note),
+        text=wrapped,
         xref="paper",
         yref="paper",
         x=0,

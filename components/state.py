@@ -49,7 +49,20 @@ PARCELS = {
 #: Session-state keys of meeting mode (app_pages/meeting.py), one place.
 MEETING = {
     name: f"meeting_{name}"
-    for name in ("tour", "showing", "stop", "presenting", "jump", "prev", "next", "first", "last", "exit", "start", "map")
+    for name in (
+        "tour",
+        "showing",
+        "stop",
+        "presenting",
+        "jump",
+        "prev",
+        "next",
+        "first",
+        "last",
+        "exit",
+        "start",
+        "map",
+    )
 }
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geodata import formats
 from geodata.figures import format_value
+from geodata.i18n import translate
 
 #: Profile groups, in the order the page shows them (design: output, investment, funds, innovation).
 GROUPS = {
@@ -25,7 +27,9 @@ GROUPS = {
 }
 
 
-def chart_rows(indicators: pd.DataFrame, area: str, category: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def chart_rows(
+    indicators: pd.DataFrame, area: str, category: str, lang: str = "zh"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of one profile group: those drawn as bars, and the rest (listed, not drawn).
 
     Bars share one axis, so only figures in the group's most common unit are drawn;
@@ -52,9 +56,10 @@ def chart_rows(indicators: pd.DataFrame, area: str, category: str) -> tuple[pd.D
     if rows.empty:
         return rows.assign(label=[], text=[]), rows
     rows["text"] = [
-        format_value(v, u, q) for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"], strict=True)
+        format_value(v, u, q, lang)
+        for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"], strict=True)
     ]
-    rows["label"] = [_label(r) for _, r in rows.iterrows()]
+    rows["label"] = [_label(r, lang) for _, r in rows.iterrows()]
     rows["kind"] = ["target" if is_target(q) else "actual" for q in rows["qualifier"]]
     unit_counts = rows["unit"].value_counts()
     # the most common unit; ties go to the unit of the larger figures (亿元 over 万元)
@@ -79,7 +84,20 @@ def is_target(qualifier: str) -> bool:
     return any(q in TARGET_QUALIFIERS for q in (qualifier or "").split(";"))
 
 
-def _label(row: pd.Series) -> str:
+def _label(row: pd.Series, lang: str = "zh") -> str:
+    """A bar's label: subject, indicator and period; in English the indicator's English name,
+    and a subject without one kept as a quote 「…」.
+
+    >>> r = pd.Series(dict(subject="青鸟计划", indicator="人数", indicator_en="people", period="2025"))
+    >>> _label(r), _label(r, "en")
+    ('青鸟计划：人数（2025）', '「青鸟计划」: people (2025)')
+    """
+    if lang == "en":
+        parts = [formats.place_or_quote(row["subject"], lang)] if row.get("subject") else []
+        parts.append(formats.indicator_name(row["indicator"], row.get("indicator_en"), lang))
+        label = ": ".join(parts)
+        period = formats.format_period(row.get("period"), lang)
+        return f"{label} ({period})" if period else label
     parts = [row["subject"]] if row.get("subject") else []
     parts.append(row["indicator"])
     label = "：".join(parts)
@@ -115,7 +133,9 @@ class NotComparable:
     reason: str
 
 
-def compare(indicators: pd.DataFrame, indicator: str) -> tuple[list[Comparison], NotComparable | None]:
+def compare(
+    indicators: pd.DataFrame, indicator: str, lang: str = "zh"
+) -> tuple[list[Comparison], NotComparable | None]:
     """Split one indicator's rows into comparable groups (same period and unit, ≥ 2 rows).
 
     Rows that share no period and unit with another row are returned as not comparable,
@@ -131,7 +151,7 @@ def compare(indicators: pd.DataFrame, indicator: str) -> tuple[list[Comparison],
     >>> [(g.period, len(g.rows)) for g in groups]
     [('2026-02', 2)]
     >>> list(left.rows["area"]), left.reason
-    (['紫金港科技城'], '时期不同：2025-01')
+    (['紫金港科技城'], '时期不同：2025年1月')
     """
     rows = indicators[indicators["indicator"] == indicator]
     groups: list[Comparison] = []
@@ -148,11 +168,16 @@ def compare(indicators: pd.DataFrame, indicator: str) -> tuple[list[Comparison],
     reasons = []
     periods = sorted(set(left["period"]) - {g.period for g in groups})
     units = sorted(set(left["unit"]) - {g.unit for g in groups})
+    sep = translate("areas.reason.sep", lang)
     if periods:
-        reasons.append("时期不同：" + "、".join(p or "未注明" for p in periods))
+        unstated = translate("areas.reason.unstated", lang)
+        listed = sep.join(formats.format_period(p, lang) or unstated for p in periods)
+        reasons.append(translate("areas.reason.periods", lang, periods=listed))
     if units:
-        reasons.append("单位不同：" + "、".join(units))
-    return groups, NotComparable(left, "；".join(reasons) or "没有同一时期、同一单位的其他地区数字")
+        listed = sep.join(formats.unit_label(u, lang) for u in units)
+        reasons.append(translate("areas.reason.units", lang, units=listed))
+    reason = translate("areas.reason.join", lang).join(reasons) or translate("areas.reason.none", lang)
+    return groups, NotComparable(left, reason)
 
 
 def comparable_indicators(indicators: pd.DataFrame) -> list[str]:
@@ -167,7 +192,9 @@ def choropleth_indicators(indicators: pd.DataFrame, area_names: set[str]) -> lis
     return sorted(set(rows["indicator"]))
 
 
-def choropleth_values(indicators: pd.DataFrame, indicator: str, area_names: list[str]) -> pd.DataFrame:
+def choropleth_values(
+    indicators: pd.DataFrame, indicator: str, area_names: list[str], lang: str = "zh"
+) -> pd.DataFrame:
     """One row per area: the area-level value of an indicator, or NaN where no source gives one.
 
     Where an area has the indicator for several periods or units, the first row in the
@@ -199,7 +226,7 @@ def choropleth_values(indicators: pd.DataFrame, indicator: str, area_names: list
             )
             continue
         first = hit.iloc[0]
-        note = f"另有 {len(hit) - 1} 条不同时期或单位的数字未用" if len(hit) > 1 else ""
+        note = translate("areas.unused_rows", lang, count=len(hit) - 1) if len(hit) > 1 else ""
         out.append(
             {
                 "area": area,

@@ -18,7 +18,7 @@ from geodata.backends import Backend, database_url, open_backend
 from geodata.schema import LAYERS
 
 
-@st.cache_resource(show_spinner="正在准备数据 …")
+@st.cache_resource(show_spinner="正在准备数据 / Preparing data …")  # runs before any page: both languages
 def backend() -> Backend:
     """The store (issue #8): PostGIS with a database URL, else the GeoPackage built from the pack."""
     try:

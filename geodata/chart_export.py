@@ -172,7 +172,11 @@ def render_chart(chart: ChartSpec, size: str, resolution: str, fmt: str, lang: s
 
 
 def area_charts(
-    indicators: pd.DataFrame, area: str, lang: str, groups: tuple[str, ...] | None = None, display: str | None = None
+    indicators: pd.DataFrame,
+    area: str,
+    lang: str,
+    groups: tuple[str, ...] | None = None,
+    display: str | None = None,
 ) -> list[ChartSpec]:
     """The bar charts of an area's profile groups, as the area page draws them (same rows, same order).
 

@@ -10,11 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-#: Qualifiers written before the number (超 3,700 亿元) and after it (1,800 余家).
-_PREFIX_QUALIFIERS = ("约", "超", "近", "突破", "最高", "不少于", "不低于", "力争", "预计", "计划", "累计")
-_SUFFIX_QUALIFIERS = ("以上", "余")
-
-_UNIT_GLUE = ("%", "名次")
+from geodata import formats
 
 
 @dataclass(frozen=True)
@@ -41,18 +37,12 @@ def format_number(value: float) -> str:
     '1,018'
     >>> format_number(171.51)
     '171.51'
-    >>> format_number(0.5)
-    '0.5'
     """
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return formats.format_number(value)
 
 
-def format_value(value: float, unit: str, qualifier: str = "") -> str:
-    """Value, unit and the source's own qualifiers, e.g. ``突破 3,700 亿元``.
-
-    Several qualifiers are separated by ``;`` in the table and all shown.
+def format_value(value: float, unit: str, qualifier: str = "", lang: str = "zh") -> str:
+    """Value, unit and the source's own qualifiers, e.g. ``突破 3,700 亿元`` (see ``geodata.formats``).
 
     Examples
     --------
@@ -60,48 +50,37 @@ def format_value(value: float, unit: str, qualifier: str = "") -> str:
     '突破 3,700 亿元'
     >>> format_value(1800, "家", "余")
     '1,800 余家'
-    >>> format_value(8.6, "%")
-    '8.6%'
-    >>> format_value(1, "名次")
-    '第 1 名'
-    >>> format_value(223.3, "亿元", "计划;约")
-    '计划 约 223.3 亿元'
-    >>> format_value(2000, "万元", "以上")
-    '2,000 万元以上'
+    >>> format_value(223.3, "亿元", "计划;约", "en")
+    'planned about 223.3 × 100 million yuan'
     """
-    num = format_number(value)
-    quals = [q for q in (qualifier or "").split(";") if q]
-    before = [q for q in quals if q not in _SUFFIX_QUALIFIERS]
-    after = [q for q in quals if q in _SUFFIX_QUALIFIERS]
-    if unit == "名次":
-        core = f"第 {num} 名"
-    elif unit == "%":
-        core = f"{num}%"
-    elif "余" in after:
-        core = f"{num} 余{unit}"
-        after.remove("余")
-    else:
-        core = f"{num} {unit}".strip()
-    core = core + "".join(after)
-    return " ".join([*before, core])
+    return formats.format_value(value, unit, qualifier, lang)
 
 
-def _figure(row: pd.Series) -> Figure:
-    label = row["indicator"] if not row.get("subject") else f"{row['subject']}：{row['indicator']}"
+def _figure(row: pd.Series, lang: str = "zh") -> Figure:
+    indicator = row["indicator"]
+    subject = row.get("subject", "") or ""
+    if lang == "en":
+        indicator = formats.indicator_name(indicator, row.get("indicator_en"), lang)
+        # a subject (a fund, a programme, a company) has no English in the sources: its own
+        # Chinese name is kept, quoted, rather than a made-up translation
+        subject = formats.place_or_quote(subject, lang) if subject else ""
+    label = (
+        indicator if not subject else f"{subject}：{indicator}" if lang != "en" else f"{subject}: {indicator}"
+    )
     return Figure(
         id=row["id"],
         area=row["area"],
         label=label,
-        display=format_value(float(row["value"]), row["unit"], row.get("qualifier", "")),
-        period=row["period"],
+        display=format_value(float(row["value"]), row["unit"], row.get("qualifier", ""), lang),
+        period=formats.format_period(row["period"], lang),
         period_inferred=str(row.get("period_basis", "")).startswith("inferred"),
         source=row["source"],
         quote=row["quote"],
-        subject=row.get("subject", ""),
+        subject=subject,
     )
 
 
-def key_figures(indicators: pd.DataFrame, area: str) -> list[Figure]:
+def key_figures(indicators: pd.DataFrame, area: str, lang: str = "zh") -> list[Figure]:
     """The headline figures of one area, in table order.
 
     Examples
@@ -116,7 +95,7 @@ def key_figures(indicators: pd.DataFrame, area: str) -> list[Figure]:
     []
     """
     rows = indicators[(indicators["area"] == area) & (indicators["headline"] == 1)]
-    return [_figure(r) for _, r in rows.iterrows()]
+    return [_figure(r, lang) for _, r in rows.iterrows()]
 
 
 def figure_count(indicators: pd.DataFrame, area: str) -> int:

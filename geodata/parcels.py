@@ -33,6 +33,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
+from geodata.i18n import translate
 from geodata.policies import Match, Profile, find_measures
 from geodata.schema import M2_PER_MU, METRIC_CRS, NOT_PUBLISHED_ZH, WGS84
 
@@ -568,7 +569,9 @@ def landmarks(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, tuple[float, flo
 # --------------------------------------------------------------------------------------------
 
 
-def parcel_policies(policies: pd.DataFrame, district: str, sector: str | None) -> list[Match]:
+def parcel_policies(
+    policies: pd.DataFrame, district: str, sector: str | None, lang: str = "zh"
+) -> list[Match]:
     """The support measures of a parcel's district (for ``sector`` and the ``全部`` ones; None = all).
 
     A thin use of :func:`geodata.policies.find_measures` with an empty profile: the card lists
@@ -587,7 +590,7 @@ def parcel_policies(policies: pd.DataFrame, district: str, sector: str | None) -
     """
     if not district:
         return []
-    return find_measures(policies, district, sector or None, Profile())
+    return find_measures(policies, district, sector or None, Profile(), lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -635,15 +638,16 @@ PARAM_KEYS: Final[dict[str, str]] = {
     "z": "zoom",
 }
 # Query parameters Streamlit itself reserves (``?embed=true``): not ours to judge.
-_RESERVED: Final = frozenset({"embed", "embed_options"})
+#: Parameters of Streamlit and of the whole app (the language), not of this page's view.
+_RESERVED: Final = frozenset({"embed", "embed_options", "lang"})
 # List parameter -> (ParcelQuery field, key of `known`, what the values are, in Chinese).
 _LIST_PARAMS: Final = {
-    "d": ("districts", "districts", "区县"),
-    "p": ("platforms", "platforms", "平台"),
-    "lu": ("land_uses", "land_uses", "用地性质"),
-    "qt": ("quarters", "quarters", "供应季度"),
-    "st": ("statuses", "statuses", "地块状态"),
-    "ind": ("industries", "industries", "产业方向"),
+    "d": ("districts", "districts", "districts"),
+    "p": ("platforms", "platforms", "platforms"),
+    "lu": ("land_uses", "land_uses", "land_uses"),
+    "qt": ("quarters", "quarters", "quarters"),
+    "st": ("statuses", "statuses", "statuses"),
+    "ind": ("industries", "industries", "industries"),
 }
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SAFE_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,20}")
@@ -709,12 +713,26 @@ def state_to_params(state: ViewState) -> dict[str, str]:
     return out
 
 
-def _notice(key: str, reason: str) -> str:
-    return f"已忽略无效的链接参数 {key}：{reason}"
+def _notice(key: str, reason: str, lang: str = "zh") -> str:
+    return translate("parcels.link.ignored", lang, key=key, reason=reason)
 
 
 class _InvalidParamError(Exception):
-    """A parameter value that is dropped; the message is the notice's reason."""
+    """A parameter value that is dropped; the notice's reason is catalogue key ``parcels.link.<key>``."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str) -> str:
+        values = {k: v.text(lang) if isinstance(v, _InvalidParamError) else v for k, v in self.values.items()}
+        if "what" in values:
+            values["what"] = translate(f"parcels.what.{values['what']}", lang)
+        return translate(f"parcels.link.{self.key}", lang, **values)
+
+    def __str__(self) -> str:
+        return self.text("zh")
 
 
 def _single(raw: str | list[str]) -> str:
@@ -722,7 +740,7 @@ def _single(raw: str | list[str]) -> str:
         return raw
     values = list(dict.fromkeys(raw))
     if len(values) != 1:
-        raise _InvalidParamError("同一参数出现多个不同的值")
+        raise _InvalidParamError("several_values")
     return values[0]
 
 
@@ -731,7 +749,7 @@ def _strings(raw: object) -> str | list[str]:
         return raw
     if isinstance(raw, list | tuple) and raw and all(isinstance(v, str) for v in raw):
         return list(raw)
-    raise _InvalidParamError("值的格式无法识别")
+    raise _InvalidParamError("unrecognised")
 
 
 def _split_known(raw: str | list[str], allowed: set[str]) -> tuple[list[str], int]:
@@ -760,10 +778,10 @@ def _split_known(raw: str | list[str], allowed: set[str]) -> tuple[list[str], in
 def _number(text: str) -> float:
     text = text.strip()
     if len(text) > 32 or not _NUMBER.fullmatch(text):
-        raise _InvalidParamError("不是数字")
+        raise _InvalidParamError("not_number")
     x = float(text)
     if not math.isfinite(x):
-        raise _InvalidParamError("数字超出范围")
+        raise _InvalidParamError("out_of_range")
     return x
 
 
@@ -771,65 +789,65 @@ def _area(raw: str | list[str]) -> float:
     try:
         x = _number(_single(raw))
     except _InvalidParamError as e:
-        raise _InvalidParamError(f"面积须为不小于 0 的数字（亩）；{e}") from None
+        raise _InvalidParamError("area_detail", detail=e) from None
     if x < 0:
-        raise _InvalidParamError("面积须为不小于 0 的数字（亩）")
+        raise _InvalidParamError("area")
     return x
 
 
 def _search_text(raw: str | list[str]) -> str:
     text = _single(raw)
     if len(text) > MAX_TEXT:
-        raise _InvalidParamError(f"搜索文字过长（最多 {MAX_TEXT} 个字符）")
+        raise _InvalidParamError("text_long", max=MAX_TEXT)
     if any(ch in "<>" or unicodedata.category(ch) in _BAD_TEXT_CATEGORIES for ch in text):
-        raise _InvalidParamError("搜索文字含有控制字符或标记符号")
+        raise _InvalidParamError("text_bad")
     return text
 
 
 def _center(raw: str | list[str]) -> tuple[float, float]:
-    reason = (
-        f"地图中心须为杭州范围内的“纬度,经度”（纬度 {CENTER_LAT[0]:g}–{CENTER_LAT[1]:g}，"
-        f"经度 {CENTER_LON[0]:g}–{CENTER_LON[1]:g}）"
-    )
+    bounds = {"lat0": f"{CENTER_LAT[0]:g}", "lat1": f"{CENTER_LAT[1]:g}"}
+    bounds |= {"lon0": f"{CENTER_LON[0]:g}", "lon1": f"{CENTER_LON[1]:g}"}
     parts = _single(raw).split(",")
     if len(parts) != 2:
-        raise _InvalidParamError(reason)
+        raise _InvalidParamError("center", **bounds)
     try:
         lat, lon = _number(parts[0]), _number(parts[1])
     except _InvalidParamError:
-        raise _InvalidParamError(reason) from None
+        raise _InvalidParamError("center", **bounds) from None
     if not (CENTER_LAT[0] <= lat <= CENTER_LAT[1] and CENTER_LON[0] <= lon <= CENTER_LON[1]):
-        raise _InvalidParamError(reason)
+        raise _InvalidParamError("center", **bounds)
     return lat, lon
 
 
 def _zoom(raw: str | list[str]) -> int:
     text = _single(raw).strip()
     if not re.fullmatch(r"\d{1,2}", text) or not ZOOM_RANGE[0] <= int(text) <= ZOOM_RANGE[1]:
-        raise _InvalidParamError(f"缩放级别须为 {ZOOM_RANGE[0]}–{ZOOM_RANGE[1]} 的整数")
+        raise _InvalidParamError("zoom", lo=ZOOM_RANGE[0], hi=ZOOM_RANGE[1])
     return int(text)
 
 
 def _one_of(raw: str | list[str], allowed: set[str], what: str) -> str:
     value = _single(raw)
     if len(value) > _MAX_RAW or value not in allowed:
-        raise _InvalidParamError(f"不是已知的{what}")
+        raise _InvalidParamError("not_known", what=what)
     return value
 
 
-def _safe_key(key: object) -> str:
-    return key if isinstance(key, str) and _SAFE_KEY.fullmatch(key) else "（名称含无效字符或过长）"
+def _safe_key(key: object, lang: str = "zh") -> str:
+    return (
+        key if isinstance(key, str) and _SAFE_KEY.fullmatch(key) else translate("parcels.link.bad_key", lang)
+    )
 
 
 def state_from_params(
-    params: Mapping[str, str | list[str]], known: dict[str, set[str]]
+    params: Mapping[str, str | list[str]], known: dict[str, set[str]], lang: str = "zh"
 ) -> tuple[ViewState, list[str]]:
     """Read a shared link's query parameters into a view, dropping every value that is not valid.
 
     Never raises. Each dropped parameter (unknown value, malformed number, NaN/inf, minimum
     above maximum, centre outside Hangzhou, zoom outside 5–18, unknown parcel id, more than
     four compared parcels, over-long or control-character text, unknown key) gives one notice
-    in Chinese that names it; values are never echoed back (they may be hostile).
+    in ``lang`` that names it; the language parameter ``lang`` belongs to the whole app and is passed over; values are never echoed back (they may be hostile).
 
     Parameters
     ----------
@@ -865,7 +883,7 @@ def state_from_params(
     try:
         items = list(params.items())
     except Exception:  # not a mapping at all: nothing to read
-        return ViewState(), ["已忽略无法读取的链接参数"]
+        return ViewState(), [translate("parcels.link.unreadable", lang)]
 
     for key, raw_value in items:
         if key in _RESERVED:
@@ -878,7 +896,7 @@ def state_from_params(
             if key in _LIST_PARAMS:
                 attr, known_key, what = _LIST_PARAMS[key]
                 if sum(map(len, [raw] if isinstance(raw, str) else raw)) > _MAX_RAW:
-                    raise _InvalidParamError("值过长")
+                    raise _InvalidParamError("too_long")
                 pool = allowed(known_key)
                 if key == "qt":
                     pool.add(NOT_PUBLISHED_ZH)  # "quarter not published" is always a valid choice
@@ -886,47 +904,48 @@ def state_from_params(
                 if values:
                     fields[attr] = tuple(values)
                 if bad:
-                    notices.append(_notice(key, f"{bad} 个值不是已知的{what}"))
+                    reason = _InvalidParamError("bad_count", count=bad, what=what).text(lang)
+                    notices.append(_notice(key, reason, lang))
             elif key in ("amin", "amax"):
                 fields[PARAM_KEYS[key]] = _area(raw)
             elif key == "ua":
                 value = _single(raw).strip()
                 if value not in ("0", "1"):
-                    raise _InvalidParamError("须为 0（不含面积待公布的地块）或 1")
+                    raise _InvalidParamError("ua")
                 fields["include_unknown_area"] = value == "1"
             elif key == "q":
                 fields["text"] = _search_text(raw)
             elif key == "sel":
-                state["selected"] = _one_of(raw, allowed("parcel_ids"), "地块编号")
+                state["selected"] = _one_of(raw, allowed("parcel_ids"), "parcel_id")
             elif key == "cmp":
-                reason = f"对比须为 2–{MAX_COMPARE} 个已知的地块编号"
                 pieces = _single(raw)
                 if len(pieces) > _MAX_RAW or len(pieces.split(",")) > MAX_COMPARE:
-                    raise _InvalidParamError(reason)
+                    raise _InvalidParamError("compare", max=MAX_COMPARE)
                 ids, bad = _split_known(pieces, allowed("parcel_ids"))
                 if bad or not 2 <= len(ids) <= MAX_COMPARE:
-                    raise _InvalidParamError(reason)
+                    raise _InvalidParamError("compare", max=MAX_COMPARE)
                 state["compare"] = tuple(ids)
             elif key == "sec":
-                state["sector"] = _one_of(raw, allowed("sectors"), "行业")
+                state["sector"] = _one_of(raw, allowed("sectors"), "sector")
             elif key == "c":
                 state["center"] = _center(raw)
             elif key == "z":
                 state["zoom"] = _zoom(raw)
         except _InvalidParamError as e:
-            notices.append(_notice(key, str(e)))
+            notices.append(_notice(key, e.text(lang), lang))
         except Exception:  # the contract is "never raises": a value we failed to foresee is dropped
-            notices.append(_notice(key, "值无法识别"))
+            notices.append(_notice(key, translate("parcels.link.unrecognised", lang), lang))
 
     lo, hi = fields.get("area_mu_min"), fields.get("area_mu_max")
     if isinstance(lo, float) and isinstance(hi, float) and lo > hi:
         del fields["area_mu_min"], fields["area_mu_max"]
-        notices.append(_notice("amin、amax", "面积下限大于上限"))
+        notices.append(_notice("amin, amax", translate("parcels.link.min_above_max", lang), lang))
 
     for key in unknown_keys[:_MAX_NOTICES_UNKNOWN]:
-        notices.append(f"已忽略未知的链接参数 {_safe_key(key)}")
+        notices.append(translate("parcels.link.unknown", lang, key=_safe_key(key, lang)))
     if len(unknown_keys) > _MAX_NOTICES_UNKNOWN:
-        notices.append(f"另有 {len(unknown_keys) - _MAX_NOTICES_UNKNOWN} 个未知的链接参数已忽略")
+        more = len(unknown_keys) - _MAX_NOTICES_UNKNOWN
+        notices.append(translate("parcels.link.more_unknown", lang, count=more))
 
     view = ViewState(query=ParcelQuery(**fields), **state)  # type: ignore[arg-type]
     return view, notices

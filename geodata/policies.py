@@ -21,6 +21,8 @@ from typing import Final, Literal
 import pandas as pd
 
 from geodata.figures import format_number
+from geodata.formats import format_value, quote_zh, term, unit_text
+from geodata.i18n import translate
 
 Currency = Literal["CNY", "USD"]
 Basis = Literal["investment", "rd_spend", "rent_area", "registered_capital"]
@@ -61,9 +63,7 @@ _MONEY_UNITS: Final[dict[str, tuple[str, float]]] = {
 }
 
 #: Shown with every estimate.
-INDICATIVE_NOTE: Final = (
-    "仅为按条款文字推算的参考上限，不是可获得的金额；能否获得、获得多少以主管部门审核认定为准。"
-)
+INDICATIVE_NOTE: Final = "仅为按条款文字推算的参考上限，不是可获得的金额；能否获得、获得多少以主管部门审核认定为准。"  # the same text is the catalogue's ``policies.indicative_note`` (zh), tested to agree
 
 
 @dataclass(frozen=True)
@@ -262,7 +262,7 @@ DISTRICT_QUOTES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-def news_caveat(sources: pd.DataFrame, files: list[str] | set[str]) -> str | None:
+def news_caveat(sources: pd.DataFrame, files: list[str] | set[str], lang: str = "zh") -> str | None:
     """A warning when measures come from news reports (``sources.kind == "news"``), not policy texts.
 
     Examples
@@ -276,7 +276,8 @@ def news_caveat(sources: pd.DataFrame, files: list[str] | set[str]) -> str | Non
     news = [f for f in sources.loc[sources["kind"] == "news", "file"] if f in files]
     if not news:
         return None
-    return f"{'、'.join(sorted(news))} 是新闻报道，其中的条款是对政策的转述，不是政策原文；申报条件和标准以政策原文及实施细则为准。"
+    sep = translate("policies.sep", lang)
+    return translate("policies.news_caveat", lang, files=sep.join(sorted(news)))
 
 
 def short_title(title: str) -> str:
@@ -316,6 +317,8 @@ class Match:
     note: str
     source: str
     quote: str
+    #: the pack's English summary of the measure (a translation; the Chinese title is ``measure``)
+    measure_en: str = ""
 
 
 def _present(v) -> bool:
@@ -333,7 +336,12 @@ def _says_up_to(quote: str, value: float) -> bool:
     return re.search(rf"最高(?:达|達|覆盖|覆蓋)?\s*(?:\d+%、)?{re.escape(raw)}(?!\d)", quote) is not None
 
 
-def cap_text(row: pd.Series) -> str | None:
+def _money(value: float, unit: str, lang: str) -> str:
+    """A figure with its unit, word for word in English (``5,000 × 10,000 yuan``)."""
+    return format_value(float(value), unit, "", lang)
+
+
+def cap_text(row: pd.Series, lang: str = "zh") -> str | None:
     """The measure's cap as the source words it (``最高`` only where the source says so).
 
     Examples
@@ -343,16 +351,32 @@ def cap_text(row: pd.Series) -> str | None:
     >>> cap_text(pd.Series(dict(cap_value=100.0, cap_unit="万元", quote="100万元装修补贴")))
     '100 万元'
     >>> cap_text(pd.Series(dict(cap_value=float("nan"), cap_unit="", quote="")))
+    >>> cap_text(pd.Series(dict(cap_value=5000.0, cap_unit="万元", quote="可获最高5000万元资助")), "en")
+    'up to 5,000 × 10,000 yuan'
     """
     if not _present(row.get("cap_value")):
         return None
-    core = f"{format_number(float(row['cap_value']))} {row['cap_unit']}".strip()
+    if lang == "en":
+        core = _money(row["cap_value"], str(row.get("cap_unit") or ""), lang)
+    else:
+        core = f"{format_number(float(row['cap_value']))} {row['cap_unit']}".strip()
+    up_to = _says_up_to(str(row.get("quote", "")), float(row["cap_value"]))
     if row.get("cap_unit") == "平方米":
-        return f"最高覆盖 {core}" if _says_up_to(str(row.get("quote", "")), float(row["cap_value"])) else core
-    return f"最高 {core}" if _says_up_to(str(row.get("quote", "")), float(row["cap_value"])) else core
+        return translate("policies.cap.covering_up_to", lang, value=core) if up_to else core
+    return translate("policies.cap.up_to", lang, value=core) if up_to else core
 
 
-def _rate_text(row: pd.Series, rule: Rule | None, kind: Kind) -> str | None:
+def _basis_label(row: pd.Series, rule: Rule | None, lang: str) -> str:
+    """What a rate is a share of: the rule's reading, else the row's wording (quoted in English)."""
+    raw = (
+        rule.basis_label
+        if rule is not None and rule.basis_label
+        else re.sub(r"（最高[^）]*）", "", str(row.get("rate_basis", "")))
+    )
+    return quote_zh(term(raw, "basis", lang), lang)
+
+
+def _rate_text(row: pd.Series, rule: Rule | None, kind: Kind, lang: str = "zh") -> str | None:
     if not _present(row.get("rate_pct")):
         return None
     rate = f"{format_number(float(row['rate_pct']))}%"
@@ -360,27 +384,32 @@ def _rate_text(row: pd.Series, rule: Rule | None, kind: Kind) -> str | None:
         rate = f"{rate}—{format_number(rule.rate_high_pct)}%"
     raw_basis = str(row.get("rate_basis", ""))
     up_to = (rule is not None and rule.upper_bound) or "最高" in raw_basis
-    basis = (
-        rule.basis_label
-        if rule is not None and rule.basis_label
-        else re.sub(r"（最高[^）]*）", "", raw_basis)
-    )
+    basis = _basis_label(row, rule, lang)
     if not basis:
         return rate
     if kind != "grant":  # a share of land or of fiscal spending, not a base a grant is computed on
-        return f"{basis}：{rate}"
-    return f"{'最高 ' if up_to else ''}{rate}（基数：{basis}）"
+        return translate("policies.rate.share_of", lang, basis=basis, rate=rate)
+    text = translate("policies.rate.of_base", lang, basis=basis, rate=rate)
+    return translate("policies.cap.up_to", lang, value=text) if up_to else text
 
 
-def _budget_text(row: pd.Series, rule: Rule | None) -> str | None:
+def _budget_text(row: pd.Series, rule: Rule | None, lang: str = "zh") -> str | None:
     if not _present(row.get("annual_budget_value")):
         return None
+    qual = str(row.get("budget_qualifier", ""))
+    if lang == "en":
+        value = _money(row["annual_budget_value"], str(row.get("annual_budget_unit") or ""), lang)
+        if qual == "不少于" and "每年" in str(row.get("quote", "")):
+            return translate("policies.budget.per_year_at_least", lang, value=value)
+        quals = ";".join(q for q in re.split(r"[；;]", qual) if q)
+        return format_value(
+            float(row["annual_budget_value"]), str(row.get("annual_budget_unit") or ""), quals, lang
+        )
     value = f"{format_number(float(row['annual_budget_value']))} {row['annual_budget_unit']}"
     if rule is not None and rule.budget_label:
         return rule.budget_label.format(value=value)
-    qual = str(row.get("budget_qualifier", ""))
     if qual == "不少于" and "每年" in str(row.get("quote", "")):
-        return f"每年预算不少于 {value}"
+        return translate("policies.budget.per_year_at_least", lang, value=value)
     return f"{qual.replace('；', ' ')} {value}".strip()
 
 
@@ -412,16 +441,21 @@ def _in_profile_unit(value: float, unit: str) -> tuple[float, str, str]:
     return float(value) * factor, CURRENCY_UNIT[cur], cur
 
 
-def _threshold(row: pd.Series, rule: Rule | None, profile: Profile) -> tuple[str | None, Status]:
+def _threshold(
+    row: pd.Series, rule: Rule | None, profile: Profile, lang: str = "zh"
+) -> tuple[str | None, Status]:
     if rule is not None and rule.requires == "headquarters":
-        return "总部企业", "met" if profile.is_headquarters else "not_met"
+        return translate("policies.headquarters", lang), "met" if profile.is_headquarters else "not_met"
     if not _present(row.get("threshold_value")):
         return None, "not_stated"
     if rule is None or rule.threshold_on is None:
         raise ValueError(f"{row['id']}: a threshold is stated but no rule says what it is compared with")
     basis = rule.threshold_on
-    stated = f"{format_number(float(row['threshold_value']))} {row['threshold_unit']}"
-    label = f"{BASIS_ZH[basis]} ≥ {stated}"
+    if lang == "en":
+        stated = _money(row["threshold_value"], str(row["threshold_unit"]), lang)
+    else:
+        stated = f"{format_number(float(row['threshold_value']))} {row['threshold_unit']}"
+    label = f"{translate(f'policies.basis.{basis}', lang)} ≥ {stated}"
     if basis == "registered_capital" and rule.currency != profile.capital_currency:
         return label, "other_currency"
     value, unit, _ = _in_profile_unit(float(row["threshold_value"]), str(row["threshold_unit"]))
@@ -430,7 +464,8 @@ def _threshold(row: pd.Series, rule: Rule | None, profile: Profile) -> tuple[str
             f"{row['id']}: threshold unit {row['threshold_unit']} does not match {profile.unit(basis)}"
         )
     if value != float(row["threshold_value"]):
-        label += f"（= {format_number(value)} {unit}）"
+        shown = _money(value, unit, lang) if lang == "en" else f"{format_number(value)} {unit}"
+        label += translate("policies.equals", lang, value=shown)
     mine = profile.value(basis)
     if mine is None:
         return label, "no_input"
@@ -446,7 +481,9 @@ class _Estimate:
     how: str
 
 
-def _estimate(row: pd.Series, rule: Rule | None, profile: Profile, status: Status) -> _Estimate | None:
+def _estimate(
+    row: pd.Series, rule: Rule | None, profile: Profile, status: Status, lang: str = "zh"
+) -> _Estimate | None:
     if rule is None or rule.estimate_on is None or status in ("not_met", "other_currency", "no_input"):
         return None
     amount = profile.value(rule.estimate_on)
@@ -454,80 +491,99 @@ def _estimate(row: pd.Series, rule: Rule | None, profile: Profile, status: Statu
         return None
     unit = profile.unit(rule.estimate_on)
     rate = float(row["rate_pct"])
-    a = f"{_num(amount)} {unit}"
+    u = _unit_words(unit, lang)
+    a = f"{_num(amount)} {u}"
     if rule.mode == "covered_area":
         cap = float(row["cap_value"])
         covered = min(amount, cap)
+        values = {"covered": _num(covered), "rate": format_number(rate), "amount": _num(amount)}
         return _Estimate(
-            text=f"覆盖 {_num(covered)} 平方米，按房租的 {format_number(rate)}% 补贴",
+            text=translate("policies.estimate.covered", lang, **values),
             value=covered,
             low=None,
-            unit="平方米（补贴覆盖面积）",
-            how=f"覆盖面积 = min({_num(amount)}, {format_number(cap)}) = {_num(covered)} 平方米，按房租的 {format_number(rate)}% 补贴",
+            unit=translate("policies.estimate.covered_unit", lang),
+            how=translate("policies.estimate.covered_how", lang, cap=format_number(cap), **values),
         )
     if rule.mode == "range":
         high_rate = float(rule.rate_high_pct or rate)
         low, high = amount * rate / 100, amount * high_rate / 100
         return _Estimate(
-            text=f"{_num(low)}—{_num(high)} {unit}",
+            text=f"{_num(low)}—{_num(high)} {u}",
             value=round(high, 2),
             low=round(low, 2),
             unit=unit,
-            how=f"= {format_number(rate)}%—{format_number(high_rate)}% × {a} = {_num(low)}—{_num(high)} {unit}（按{unit}计，不换算币种）",
+            how=f"= {format_number(rate)}%—{format_number(high_rate)}% × {a} = {_num(low)}—{_num(high)} {u}"
+            + translate("policies.estimate.no_conversion", lang, unit=unit_text(unit, lang)),
         )
     value = amount * rate / 100
     how = f"{format_number(rate)}% × {a}"
     if _present(row.get("cap_value")) and row.get("cap_unit") == unit:
         cap = float(row["cap_value"])
-        how = f"min({how}, {format_number(cap)} {unit})"
+        how = f"min({how}, {format_number(cap)} {u})"
         value = min(value, cap)
     if rule.upper_bound:
+        up_to = translate("policies.cap.up_to", lang, value=f"{_num(value)} {u}")
         return _Estimate(
-            f"最高 {_num(value)} {unit}",
+            up_to,
             round(value, 2),
             None,
             unit,
-            f"= 最高 {how} = {_num(value)} {unit}（上限）",
+            f"= {translate('policies.cap.up_to', lang, value=how)} = {_num(value)} {u}"
+            + translate("policies.estimate.ceiling", lang),
         )
-    return _Estimate(f"{_num(value)} {unit}", round(value, 2), None, unit, f"= {how} = {_num(value)} {unit}")
+    return _Estimate(f"{_num(value)} {u}", round(value, 2), None, unit, f"= {how} = {_num(value)} {u}")
 
 
-def _explanation(kind: Kind, row: pd.Series, rule: Rule | None, est: _Estimate | None, status: Status) -> str:
+def _unit_words(unit: str, lang: str) -> str:
+    """A profile unit after a number: 万元 as it is in Chinese, "× 10,000 yuan" in English.
+
+    >>> _unit_words("万元", "en"), _unit_words("平方米", "en"), _unit_words("万元", "zh")
+    ('× 10,000 yuan', 'm²', '万元')
+    """
+    if lang != "en":
+        return unit
+    words = unit_text(unit, lang)
+    return f"× {words}" if words[:1].isdigit() else words
+
+
+def _explanation(
+    kind: Kind, row: pd.Series, rule: Rule | None, est: _Estimate | None, status: Status, lang: str = "zh"
+) -> str:
     if est is not None:
-        return f"{est.how}。{INDICATIVE_NOTE}"
-    if kind == "programme":
-        return "区级专项预算，是一类政策的资金盘子，不是单个项目可获得的金额，不作估算。"
-    if kind == "fund":
-        return "产业基金的规模，不是年度预算，也不是单个项目可获得的金额，不作估算。"
-    if kind == "non_monetary":
-        return "非资金类政策，不作估算。"
-    if status == "not_met":
-        return "未达到来源所述门槛，不作估算。"
-    if status == "other_currency":
-        return "注册资本以另一币种填写；门槛不跨币种换算，此条不适用，不作估算。"
+        return translate("policies.why.estimate", lang, how=est.how, note=indicative_note(lang))
+    if kind in ("programme", "fund", "non_monetary"):
+        return translate(f"policies.why.{kind}", lang)
+    if status in ("not_met", "other_currency"):
+        return translate(f"policies.why.{status}", lang)
     if rule is not None and rule.estimate_on is not None:
-        return f"填写{BASIS_ZH[rule.estimate_on]}后可按条款推算参考上限。"
-    if _present(row.get("rate_pct")):
-        basis = (
-            rule.basis_label
-            if rule is not None and rule.basis_label
-            else re.sub(r"（最高[^）]*）", "", str(row.get("rate_basis", "")))
+        return translate(
+            "policies.why.enter", lang, basis=translate(f"policies.basis.{rule.estimate_on}", lang)
         )
-        return f"来源给出比例，但计算基数（{basis}）不在项目概况中，不作估算。"
-    cap = cap_text(row)
-    if cap and cap.startswith("最高"):
-        return f"来源只给出上限（{cap}），未给出可据以计算的比例，不作估算。"
+    if _present(row.get("rate_pct")):
+        return translate("policies.why.base_missing", lang, basis=_basis_label(row, rule, lang))
+    cap = cap_text(row, lang)
+    if cap and _says_up_to(str(row.get("quote", "")), float(row["cap_value"])):
+        return translate("policies.why.cap_only", lang, cap=cap)
     if cap:
-        return f"来源给出的金额为 {cap}，未说明计算方法，不作估算。"
-    return "来源没有给出可按项目概况计算的规则，不作估算。"
+        return translate("policies.why.amount_only", lang, cap=cap)
+    return translate("policies.why.no_rule", lang)
 
 
-def _match(row: pd.Series, profile: Profile) -> Match:
+def indicative_note(lang: str = "zh") -> str:
+    """Shown with every estimate: it is an indication from the clause's wording, not an entitlement.
+
+    >>> indicative_note() == INDICATIVE_NOTE
+    True
+    """
+    return translate("policies.indicative_note", lang)
+
+
+def _match(row: pd.Series, profile: Profile, lang: str = "zh") -> Match:
     rule = RULES.get(str(row["id"]))
     kind = _kind(row, rule)
-    threshold_text, status = _threshold(row, rule, profile)
-    est = _estimate(row, rule, profile, status) if kind == "grant" else None
-    note = rule.note if rule is not None else ""
+    threshold_text, status = _threshold(row, rule, profile, lang)
+    est = _estimate(row, rule, profile, status, lang) if kind == "grant" else None
+    note = quote_zh(rule.note, lang) if rule is not None else ""
     if rule is not None and rule.relevant_if == "headquarters" and profile.is_headquarters:
         note = "★ " + note
     if rule is not None and rule.relevant_if == "new" and profile.is_new:
@@ -539,19 +595,20 @@ def _match(row: pd.Series, profile: Profile) -> Match:
         measure=str(row["measure"]),
         kind=kind,
         condition=str(row.get("condition", "")),
-        cap_text=cap_text(row),
-        rate_text=_rate_text(row, rule, kind),
-        budget_text=_budget_text(row, rule),
+        cap_text=cap_text(row, lang),
+        rate_text=_rate_text(row, rule, kind, lang),
+        budget_text=_budget_text(row, rule, lang),
         threshold_text=threshold_text,
         threshold_status=status,
         estimate_text=est.text if est else None,
         estimate_value=est.value if est else None,
         estimate_low=est.low if est else None,
         estimate_unit=est.unit if est else None,
-        explanation=_explanation(kind, row, rule, est, status),
+        explanation=_explanation(kind, row, rule, est, status, lang),
         note=note,
         source=str(row["source"]),
         quote=str(row["quote"]),
+        measure_en=str(row["measure_en"]) if _present(row.get("measure_en")) else "",
     )
 
 
@@ -581,7 +638,9 @@ def sector_options(policies: pd.DataFrame, district: str) -> list[str]:
     return [s for s in dict.fromkeys(sectors) if s and s != ALL_SECTORS]
 
 
-def find_measures(policies: pd.DataFrame, district: str, sector: str | None, profile: Profile) -> list[Match]:
+def find_measures(
+    policies: pd.DataFrame, district: str, sector: str | None, profile: Profile, lang: str = "zh"
+) -> list[Match]:
     """Every measure of ``district`` that could apply to a project in ``sector`` (None = any sector).
 
     Measures marked ``全部`` apply to every sector. Grants come first, then programmes, funds
@@ -607,7 +666,7 @@ def find_measures(policies: pd.DataFrame, district: str, sector: str | None, pro
     rows = policies[policies["district"] == district]
     if sector is not None:
         rows = rows[rows["sector"].isin([sector, ALL_SECTORS])]
-    matches = [_match(r, profile) for _, r in rows.iterrows()]
+    matches = [_match(r, profile, lang) for _, r in rows.iterrows()]
     return sorted(matches, key=lambda m: KIND_ORDER.index(m.kind))
 
 
@@ -632,23 +691,33 @@ MATCH_COLUMNS_ZH: Final[dict[str, str]] = {
 }
 
 
-def matches_frame(matches: list[Match]) -> pd.DataFrame:
-    """The matches as a table with Chinese headers (for download); labels in Chinese.
+def matches_frame(matches: list[Match], lang: str = "zh") -> pd.DataFrame:
+    """The matches as a table with headers and labels in ``lang`` (for download).
+
+    In English the measure is the pack's English summary (a translation) and the Chinese
+    measure and quote stay in their own columns.
 
     Examples
     --------
     >>> matches_frame([]).columns[:3].tolist()
     ['编号', '区县', '行业']
+    >>> matches_frame([], "en").columns[:3].tolist()
+    ['ID', 'District', 'Sector']
     """
+    columns = list(MATCH_COLUMNS_ZH)
+    if lang == "en":
+        columns.insert(columns.index("measure") + 1, "measure_en")
     records = [
         {
-            **{k: getattr(m, k) for k in MATCH_COLUMNS_ZH},
-            "kind": KIND_ZH[m.kind],
-            "threshold_status": STATUS_ZH[m.threshold_status],
+            **{k: getattr(m, k) for k in columns},
+            "kind": translate(f"policies.kind.{m.kind}", lang),
+            "threshold_status": translate(f"policies.status.{m.threshold_status}", lang),
         }
         for m in matches
     ]
-    return pd.DataFrame(records, columns=list(MATCH_COLUMNS_ZH)).rename(columns=MATCH_COLUMNS_ZH)
+    return pd.DataFrame(records, columns=columns).rename(
+        columns={k: translate(f"policies.col.{k}", lang) for k in columns}
+    )
 
 
 #: budget_lines' columns.
@@ -671,7 +740,7 @@ def _wan(value: float, unit: str) -> float:
     return wan
 
 
-def budget_lines(policies: pd.DataFrame, district: str = "滨江区") -> pd.DataFrame:
+def budget_lines(policies: pd.DataFrame, district: str = "滨江区", lang: str = "zh") -> pd.DataFrame:
     """The district's measures that state an annual budget, in 万元 (1 亿元 = 10,000 万元), largest first.
 
     A fund size (常态化保持50亿元以上的产业基金规模) and a subsidy round's total are not
@@ -694,7 +763,7 @@ def budget_lines(policies: pd.DataFrame, district: str = "滨江区") -> pd.Data
     out = pd.DataFrame(
         {
             "id": rows["id"],
-            "measure": rows["measure"],
+            "measure": [_measure_name(r, lang) for _, r in rows.iterrows()] if len(rows) else rows["measure"],
             "value_wan": [
                 _wan(v, u)
                 for v, u in zip(rows["annual_budget_value"], rows["annual_budget_unit"], strict=True)
@@ -712,7 +781,7 @@ def budget_lines(policies: pd.DataFrame, district: str = "滨江区") -> pd.Data
     return out.reset_index(drop=True)
 
 
-def budget_exclusions(policies: pd.DataFrame, district: str = "滨江区") -> list[str]:
+def budget_exclusions(policies: pd.DataFrame, district: str = "滨江区", lang: str = "zh") -> list[str]:
     """Why figures that look like budgets are not in the budget chart, one sentence each.
 
     Examples
@@ -725,21 +794,33 @@ def budget_exclusions(policies: pd.DataFrame, district: str = "滨江区") -> li
     """
     out = []
     for _, r in policies[policies["district"] == district].iterrows():
+        measure = _measure_name(r, lang)
         if _present(r.get("annual_budget_value")) and not is_annual_budget(r):
-            what = "基金规模" if "基金" in str(r["quote"]) else "一次性总额"
+            what = translate(
+                "policies.excluded.fund" if "基金" in str(r["quote"]) else "policies.excluded.total", lang
+            )
+            budget = _budget_text(r, RULES.get(str(r["id"])), lang)
             out.append(
-                f"{r['measure']}：{_budget_text(r, RULES.get(str(r['id'])))}，是{what}，不是年度预算，未列入。"
+                translate("policies.excluded.not_annual", lang, measure=measure, budget=budget, what=what)
             )
         elif _present(r.get("rate_pct")) and "财政支出" in str(r.get("rate_basis", "")):
-            out.append(
-                f"{r['measure']}：每年从财政支出中安排不低于 {format_number(float(r['rate_pct']))}% 的资金，"
-                "来源未给出金额，未列入。"
-            )
+            rate = format_number(float(r["rate_pct"]))
+            out.append(translate("policies.excluded.fiscal_share", lang, measure=measure, rate=rate))
     return out
 
 
+def _measure_name(row: pd.Series, lang: str) -> str:
+    """A measure's name: the Chinese title, or in English the pack's English summary (a translation)."""
+    if lang == "en" and _present(row.get("measure_en")):
+        return str(row["measure_en"])
+    return quote_zh(row["measure"], lang)
+
+
 def budget_footnote(
-    lines: pd.DataFrame, exclusions: list[str] | tuple[str, ...] = (), titles: dict[str, str] | None = None
+    lines: pd.DataFrame,
+    exclusions: list[str] | tuple[str, ...] = (),
+    titles: dict[str, str] | None = None,
+    lang: str = "zh",
 ) -> str:
     """The chart's footnote: source, that values are minimums, the unit conversion, what is left out.
 
@@ -750,9 +831,13 @@ def budget_footnote(
     """
     titles = titles or {}
     files = list(dict.fromkeys(lines["source"])) if len(lines) else []
-    sources = "、".join(f"{f}（{short_title(titles[f])}）" if titles.get(f) else f for f in files) or "—"
-    parts = [f"来源：{sources}。", "数值为“每年安排预算不少于”的下限（不少于），不是上限或实际支出。"]
+    sep = translate("policies.sep", lang)
+    sources = sep.join(f"{f}（{short_title(titles[f])}）" if titles.get(f) else f for f in files) or "—"
+    parts = [
+        translate("policies.footnote.sources", lang, sources=sources),
+        translate("policies.footnote.minimum", lang),
+    ]
     if "亿元" in set(lines["unit"]):
-        parts.append("换算：1 亿元 = 10,000 万元。")
+        parts.append(translate("policies.footnote.conversion", lang))
     parts.extend(exclusions)
-    return "".join(parts)
+    return (" " if lang == "en" else "").join(parts)

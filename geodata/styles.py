@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from geodata.i18n import translate
+
 MAP_BACKGROUND: Final = "#eef2f5"
 OFFLINE_FILL: Final = "#f3f1ea"
 CITY_OUTLINE: Final = "#34495e"
@@ -23,6 +25,10 @@ class LayerStyle:
     label_zh: str
     color: str
     radius: int = 7
+
+    def label(self, lang: str) -> str:
+        """The layer's name in ``lang`` (catalogue ``map.layer.<key>``)."""
+        return translate(f"map.layer.{self.key}", lang)
 
 
 STYLES: Final = {

@@ -39,8 +39,18 @@ def gb2312() -> set[str]:
 
 def wanted() -> set[str]:
     chars = gb2312()
-    for lo, hi in ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2100, 0x215F), (0x2190, 0x21FF),
-                   (0x2200, 0x22FF), (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x3000, 0x303F), (0xFF00, 0xFFEF)):
+    for lo, hi in (
+        (0x20, 0x7E),
+        (0xA0, 0xFF),
+        (0x2000, 0x206F),
+        (0x2100, 0x215F),
+        (0x2190, 0x21FF),
+        (0x2200, 0x22FF),
+        (0x2460, 0x24FF),
+        (0x25A0, 0x25FF),
+        (0x3000, 0x303F),
+        (0xFF00, 0xFFEF),
+    ):
         chars.update(chr(c) for c in range(lo, hi + 1))
     for folder, pattern in ((ROOT / "geodata" / "pack", "**/*"), (ROOT / "geodata" / "locales", "*.toml")):
         for path in folder.glob(pattern):

@@ -48,6 +48,7 @@ PACK = Path(__file__).resolve().parent
 SEEDS = PACK / "seeds"
 PLACES_CSV = PACK / "places.csv"
 GAZETTEER_CSV = PACK / "gazetteer.csv"
+BASIS_NOTES_ZH_CSV = PACK / "basis_notes_zh.csv"
 DISTRICTS_GEOJSON = PACK / "districts.geojson"
 #: Transitional only: same content as districts.geojson, used while that file is missing.
 
@@ -99,6 +100,7 @@ COMMON_PROPS = (
     "quote",
     "geometry_quality",
     "location_basis",
+    "location_basis_zh",
     "placement",
     "gazetteer_name",
 )
@@ -140,6 +142,9 @@ _COMPASS = {
     315: "north-west",
 }
 
+_COMPASS_ZH = {0: "北", 45: "东北", 90: "东", 135: "东南", 180: "南", 225: "西南", 270: "西", 315: "西北"}
+_CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
+
 _TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
 
@@ -172,6 +177,17 @@ class GazRow:
             head += ", a guess"
         src = f"source: {self.source_url}" if self.source_url else "no source given"
         return f"{self.name_zh} ({head}; {src})"
+
+    def describe_zh(self) -> str:
+        """``name（可信度中，±800 米；来源：url）``, the Chinese of :meth:`describe`."""
+        head = f"可信度{_CONFIDENCE_ZH.get(self.confidence, self.confidence)}"
+        m = re.search(r"(?:\+-|±)\s*(\d+)\s*m", self.note)
+        if m:
+            head += f"，±{m.group(1)} 米"
+        if self.confidence == "low":
+            head += "，为推测"
+        src = f"来源：{self.source_url}" if self.source_url else "未注明来源"
+        return f"{self.name_zh}（{head}；{src}）"
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -294,6 +310,21 @@ def offset_point(p: Point, distance_m: float, bearing_deg: int) -> Point:
     return Point(p.x + distance_m * math.sin(a), p.y + distance_m * math.cos(a))
 
 
+def describe_offset_zh(distance_m: float, bearing_deg: int) -> str:
+    if distance_m == 0:
+        return "未偏移"
+    direction = _COMPASS_ZH.get(bearing_deg, f"方位角 {bearing_deg}° 方向")
+    return f"向{direction}偏移 {distance_m:.0f} 米"
+
+
+def read_basis_notes_zh(path: Path) -> dict[str, str]:
+    """id -> the Chinese of a record's ``_basis_note`` (every English note needs one)."""
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as f:
+        return {r["id"].strip(): r["note_zh"].strip() for r in csv.DictReader(f)}
+
+
 def describe_offset(distance_m: float, bearing_deg: int) -> str:
     if distance_m == 0:
         return "no offset"
@@ -334,8 +365,15 @@ def round_geometry(geom: BaseGeometry) -> BaseGeometry:
 # ----------------------------------------------------------------------------- placement
 
 
-def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, BaseGeometry]) -> dict:
-    """Metric geometry, anchor point, location_basis and effective placement for every record."""
+def place_all(
+    records: list[dict],
+    gaz: dict[str, GazRow],
+    districts: dict[str, BaseGeometry],
+    notes_zh: dict[str, str] | None = None,
+) -> dict:
+    """Metric geometry, anchor point, location_basis (English and Chinese) and effective placement
+    for every record."""
+    notes_zh = notes_zh or {}
     by_name = {r["name_zh"]: r for r in records if r["layer"] == "areas"}
     placed: dict[str, dict] = {}
 
@@ -360,15 +398,20 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
         anchor: Point
         basis: str
 
-        def at_parent(reason: str = "") -> tuple[Point, Point, str]:
+        basis_zh = ""
+
+        def at_parent(reason: str = "", reason_zh: str = "") -> tuple[Point, Point, str]:
+            nonlocal basis_zh
             parent = place(by_name[rec["parent"]], (*stack, rid))
             d, b = offset_of(rec, DEFAULT_OFFSET_M)
             p = offset_point(parent["anchor"], d, b)
             lead = reason or "No published location"
-            what = (
-                "point"
-                if parent["geom"].geom_type == "Point"
-                else "reference point (the centre of its indicative circle)"
+            is_point = parent["geom"].geom_type == "Point"
+            what = "point" if is_point else "reference point (the centre of its indicative circle)"
+            what_zh = "点位" if is_point else "参考点（其示意圆的圆心）"
+            basis_zh = (
+                f"{reason_zh or '来源未公布位置'}：置于上级{rec['parent']}的{what_zh}，"
+                f"{describe_offset_zh(d, b)}，以免图标重叠。"
             )
             return (
                 p,
@@ -379,11 +422,16 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
                 ),
             )
 
-        def at_district(reason: str = "") -> tuple[Point, Point, str]:
+        def at_district(reason: str = "", reason_zh: str = "") -> tuple[Point, Point, str]:
+            nonlocal basis_zh
             c, g = district_anchor(rec["district"])
             d, b = offset_of(rec, DEFAULT_OFFSET_M)
             p = offset_point(c, d, b)
             lead = reason or "No published location; only the district is known"
+            basis_zh = (
+                f"{reason_zh or '来源未公布位置，只知所在区'}：置于{rec['district']}的代表点（地名表条目 "
+                f"{g.name_zh}，区县多边形内的标注点；来源：{g.source_url}），{describe_offset_zh(d, b)}，以免图标重叠。"
+            )
             return (
                 p,
                 p,
@@ -408,13 +456,21 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
                     f"{float(rec['published_area_km2']):g} km² ({rec['source'].split(';')[0]}). "
                     f"The real outline is not published."
                 )
+                basis_zh = (
+                    f"示意范围，非测绘或官方边界：以地名表条目 {g.describe_zh()} 的点为圆心画圆并裁剪到"
+                    f"{rec['district']}内，半径（{r:.0f} 米）用二分法求得，使裁剪后的面积等于来源公布的 "
+                    f"{float(rec['published_area_km2']):g} 平方公里（{rec['source'].split(';')[0]}）。实际边界未公布。"
+                )
             else:
                 d, b = offset_of(rec, 0.0)
                 p = offset_point(center, d, b)
                 basis = f"Point from gazetteer row {g.describe()}"
                 basis += "." if d == 0 else f", {describe_offset(d, b)}."
+                basis_zh = f"据地名表条目 {g.describe_zh()} 定位"
+                basis_zh += "。" if d == 0 else f"，{describe_offset_zh(d, b)}。"
                 if placement == "gazetteer_low":
                     basis += " Indicative only."
+                    basis_zh += "仅为示意。"
                 if not district.contains(p):
                     if placement == "gazetteer":
                         raise PlacesError(f"{rid}: gazetteer point lies outside {rec['district']}")
@@ -422,7 +478,12 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
                         f"The low-confidence gazetteer row {g.name_zh} gives a point outside "
                         f"{rec['district']}, so it is not used"
                     )
-                    p, _, basis = at_parent(reason) if rec["parent"] else at_district(reason)
+                    reason_zh = (
+                        f"低可信度的地名表条目 {g.name_zh} 给出的点位于{rec['district']}之外，故不采用"
+                    )
+                    p, _, basis = (
+                        at_parent(reason, reason_zh) if rec["parent"] else at_district(reason, reason_zh)
+                    )
                     placement = "parent" if rec["parent"] else "district"
                 geom = anchor = p
         elif placement == "parent":
@@ -431,10 +492,19 @@ def place_all(records: list[dict], gaz: dict[str, GazRow], districts: dict[str, 
             geom, anchor, basis = at_district()
 
         if note:
+            if rid not in notes_zh:
+                raise PlacesError(f"{rid}: its basis note has no Chinese in {BASIS_NOTES_ZH_CSV.name}")
             basis = f"{basis} {note}"
+            basis_zh = f"{basis_zh}{notes_zh[rid]}"
         if geom.geom_type == "Point" and not district.contains(geom):
             raise PlacesError(f"{rid}: point lies outside {rec['district']} ({basis})")
-        placed[rid] = {"geom": geom, "anchor": anchor, "basis": basis, "placement": placement}
+        placed[rid] = {
+            "geom": geom,
+            "anchor": anchor,
+            "basis": basis,
+            "basis_zh": basis_zh,
+            "placement": placement,
+        }
         return placed[rid]
 
     for rec in records:
@@ -454,6 +524,7 @@ def feature_properties(rec: dict, placed: dict) -> dict:
     props: dict = {k: (rec[k] or None) for k in COMMON_PROPS if k in rec}
     props["geometry_quality"] = "indicative"
     props["location_basis"] = placed["basis"]
+    props["location_basis_zh"] = placed["basis_zh"]
     props["placement"] = placed["placement"]
     props["gazetteer_name"] = rec["gazetteer_name"] or None
     extra = {k: v for k, v in rec["extra"].items() if not k.startswith("_")}
@@ -495,13 +566,14 @@ def build(
     places_csv: Path = PLACES_CSV,
     gazetteer_csv: Path = GAZETTEER_CSV,
     districts_geojson: Path | None = None,
+    basis_notes_zh_csv: Path | None = None,
 ) -> dict[str, Path]:
     """Build the four place layers into ``out_dir``; returns layer -> written file."""
     records = read_places(places_csv)
     gaz = read_gazetteer(gazetteer_csv)
     validate(records, gaz)
     districts = read_districts(districts_geojson or districts_path())
-    placed = place_all(records, gaz, districts)
+    placed = place_all(records, gaz, districts, read_basis_notes_zh(basis_notes_zh_csv or BASIS_NOTES_ZH_CSV))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}

@@ -150,7 +150,9 @@ def test_clicking_a_supply_site_opens_its_card(page, app_server) -> None:
 
 
 def test_tiles_only_go_to_the_tile_server(page, app_server) -> None:
-    _open(page, app_server)
+    frame = _open(page, app_server)
+    # under load the tiles are asked for a moment after the map is ready: wait for one to arrive
+    frame.locator("img.leaflet-tile-loaded").first.wait_for(state="attached", timeout=30_000)
     assert page.watch.tiles > 0, "the OpenStreetMap basemap asked for no tiles"
     assert page.watch.outside == []
 
