@@ -91,7 +91,7 @@ if view == "choropleth":
             values,
             labels,
             t("thematic.legend_title", indicator=indicator_label, unit=unit_label(unit, code)),
-            indicator,
+            indicator_label,
             known,
             unit,
         )

@@ -203,7 +203,7 @@ def render_brochure_panel(
     preselected: Sequence[str] = (),
 ) -> None:
     """Pick parcels, make one PDF with a page each (progress bar while it is made), download it."""
-    names = dict(zip(parcels["id"], parcels["name_zh"], strict=True))
+    names = dict(zip(parcels["id"], parcels["name_en" if lang() == "en" else "name_zh"], strict=True))
     with st.expander(t("export.brochure.button"), icon=":material/picture_as_pdf:"):
         picked = st.multiselect(
             t("export.brochure.pick"),
@@ -331,6 +331,7 @@ def export_choropleth(
 ) -> None:
     from geodata.chart_export import chart_note
     from geodata.figures import format_value
+    from geodata.formats import unit_label
     from geodata.picture import split_sources
 
     sources, basemap, view = _common(layers)
@@ -338,7 +339,7 @@ def export_choropleth(
     rows = known.sort_values("value", ascending=False).assign(
         label=[display_name(a, layers) for a in known.sort_values("value", ascending=False)["area"]],
         text=[
-            format_value(v, u, q)
+            format_value(v, u, q, lang())
             for v, u, q in known.sort_values("value", ascending=False)[
                 ["value", "unit", "qualifier"]
             ].itertuples(index=False)
@@ -346,7 +347,7 @@ def export_choropleth(
         kind="actual",
     )
     charts = (
-        [ChartSpec(t("export.chart.title_choropleth", indicator=indicator, unit=unit), unit, rows,
+        [ChartSpec(t("export.chart.title_choropleth", indicator=indicator, unit=unit_label(unit, lang())), unit, rows,
                    chart_note(list(files), lang(), False))]
         if len(rows) and unit
         else []

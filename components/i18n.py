@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geodata import formats
 from geodata.i18n import DEFAULT_LANG, LANGS, normalise_lang, translate
@@ -19,12 +20,22 @@ LANG_KEY = "lang"
 URL_PARAM = "lang"
 
 
+#: The language of the last script run. Only read outside a run: Streamlit calls a widget's
+#: ``format_func`` inside the run, but AppTest also calls it from the test's own thread, where
+#: there is no session; without this, a test's English page would be checked in Chinese.
+_last_run_lang = DEFAULT_LANG
+
+
 def lang() -> str:
     """The current session's language code (``zh`` or ``en``)."""
+    global _last_run_lang
+    if get_script_run_ctx() is None:
+        return _last_run_lang
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = normalise_lang(st.query_params.get(URL_PARAM, DEFAULT_LANG))
     value = st.session_state[LANG_KEY]
-    return value if value in LANGS else DEFAULT_LANG
+    _last_run_lang = value if value in LANGS else DEFAULT_LANG
+    return _last_run_lang
 
 
 def t(key: str, /, **values: Any) -> str:

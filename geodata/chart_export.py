@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geodata.fonts import rc_params
+from geodata.formats import unit_label
 from geodata.i18n import translate
 from geodata.styles import BAR_COLOR, PLANNED_COLOR
 
@@ -131,7 +132,7 @@ def draw_bar_chart(ax, note_ax, chart: ChartSpec, lang: str, scale: float = 1.0)
         ax.text(v + top * 0.01, yi, str(txt), va="center", ha="left", fontsize=7.5 * scale, color="#222")
     ax.set_xlim(0, top * 1.35 if top > 0 else 1)
     ax.set_title(chart.title, loc="left", fontsize=10.5 * scale, fontweight="bold")
-    ax.set_xlabel(translate("export.chart.unit", lang, unit=chart.unit), fontsize=8 * scale)
+    ax.set_xlabel(translate("export.chart.unit", lang, unit=unit_label(chart.unit, lang)), fontsize=8 * scale)
     ax.tick_params(labelsize=7.5 * scale)
     ax.grid(axis="x", color="#e5e8eb")
     ax.set_axisbelow(True)
@@ -191,7 +192,7 @@ def area_charts(
 
     out = []
     for category in groups or tuple(GROUPS):
-        bars, _ = chart_rows(indicators, area, category)
+        bars, _ = chart_rows(indicators, area, category, lang)
         if bars.empty:
             continue
         unit = str(bars["unit"].iloc[0])
@@ -200,7 +201,9 @@ def area_charts(
         sources = sorted(set(bars["source"]))
         out.append(
             ChartSpec(
-                translate("export.chart.title", lang, area=display or area, group=group, unit=unit),
+                translate(
+                    "export.chart.title", lang, area=display or area, group=group, unit=unit_label(unit, lang)
+                ),
                 unit,
                 bars,
                 chart_note(sources, lang, targets),

@@ -49,7 +49,14 @@ PARCEL_NUMERIC: tuple[str, ...] = (
     "tax_per_mu_wan",
 )
 #: Columns the shipped pack carries beyond the data model (provenance of indicative sites).
-EXTRA_PARCEL_COLUMNS: tuple[str, ...] = ("layer", "kind", "placement", "gazetteer_name", "plan_note_zh")
+EXTRA_PARCEL_COLUMNS: tuple[str, ...] = (
+    "layer",
+    "kind",
+    "placement",
+    "gazetteer_name",
+    "plan_note_zh",
+    "location_basis_zh",
+)
 #: Every attribute column of the stored parcels, in order.
 STORE_PARCEL_COLUMNS: tuple[str, ...] = (*PARCEL_COLUMNS, *EXTRA_PARCEL_COLUMNS)
 #: Bookkeeping columns every stored parcel has.

@@ -144,7 +144,6 @@ def test_data_page_speaks_english(own_store: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["editors"] = {"alice": hash_password(PASSWORD)}
     at.session_state["lang"] = "en"
-    at.run()
     at.switch_page("app_pages/data.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Data maintenance"

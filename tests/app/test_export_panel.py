@@ -22,9 +22,9 @@ def _open(page: str | None, basemap: str = "offline", **state_values) -> AppTest
     at.session_state[state.BASEMAP] = basemap
     for key, value in state_values.items():
         at.session_state[key] = value
+    if page:  # straight to the page (AppTest cannot carry an English overview's choices over)
+        at.switch_page(page)
     at.run()
-    if page:
-        at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
 

@@ -30,7 +30,7 @@ def index():
 def _open(lang: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
-    at.run()
+    # straight to the page: AppTest cannot carry an English overview's district choice over
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
