@@ -7,12 +7,18 @@ import streamlit as st
 
 from components import state
 from components.cards import build_feature_facts, render_feature_card
+from components.i18n import lang, t
 from components.map import (
     build_parcel_base_map,
-    build_parcels_group,
     from_display_point,
     render_map,
     to_display_point,
+)
+from components.parcel_layer import (
+    build_scaled_parcels_group,
+    cell_click_target,
+    display_bounds_to_wgs84,
+    layer_notice,
 )
 from geodata import cached
 from geodata.exports import to_xlsx
@@ -20,7 +26,6 @@ from geodata.figures import format_value
 from geodata.parcels import (
     ParcelQuery,
     ViewState,
-    filter_options,
     filter_parcels,
     landmarks,
     m2_to_mu,
@@ -34,14 +39,17 @@ from geodata.parcels import (
 )
 from geodata.schema import PARCEL_COLUMNS, PARCEL_STATUS_ZH
 from geodata.selection import new_click
+from geodata.viewport import bounds_from_map, capped_choices, near_candidates, subset_anchors
 
 K = state.PARCELS  # the page's session-state keys
 LAYER_ZH = {"areas": "平台与园区", "innovation": "高校与科研机构", "projects": "项目", "parcels": "地块"}
+LIST_LIMIT = 1000  # rows in the list and choices in the compare picker (issue #9)
 
-layers = cached.all_layers()
+layers = cached.shared_layers()  # read-only, one copy for every session
 parcels = layers["parcels"]
+parcel_xy = cached.parcel_anchors()
 policies = cached.table("policies")
-options = filter_options(parcels)
+options, parcel_ids, names = cached.parcel_lookup()
 sectors = sorted(set(policies["sector"]) - {"", "全部"})
 known = {
     "districts": set(layers["districts"]["name_zh"]),
@@ -50,7 +58,7 @@ known = {
     "quarters": set(options["quarters"]),
     "statuses": set(PARCEL_STATUS_ZH),
     "industries": set(options["industries"]),
-    "parcel_ids": set(parcels["id"]),
+    "parcel_ids": parcel_ids,
     "sectors": set(sectors),
 }
 
@@ -89,6 +97,12 @@ if click is not None:
     st.session_state[K["last_click"]] = click
     if click.layer == "parcels" and click.key in known["parcel_ids"]:
         st.session_state[K["selected"]] = click.key
+# A click on a count cell (large data, zoomed out) zooms in on it, once.
+cell = cell_click_target(st.session_state.get(K["map"]), st.session_state[K["seen_zoom"]])
+if cell is not None and cell != st.session_state.get(K["seen_cell"]):
+    st.session_state[K["seen_cell"]] = cell
+    st.session_state[K["center"]] = from_display_point(*cell[0], st.session_state[state.BASEMAP])
+    st.session_state[K["zoom"]] = cell[1]
 
 with st.sidebar:
     st.markdown("**筛选地块**")
@@ -127,6 +141,7 @@ query = ParcelQuery(
     text=st.session_state[K["text"]],
 )
 shown = filter_parcels(parcels, query)
+shown_xy = subset_anchors(parcel_xy, parcels.index, shown.index)
 # A row picked in the table (its selection is in session state before this rerun) selects
 # that parcel and flies the map to it; acted on once, like a map click.
 table_state = st.session_state.get(K["table"])
@@ -134,7 +149,7 @@ rows = list(table_state["selection"]["rows"]) if table_state else []
 if rows and rows != st.session_state.get(K["seen_rows"]) and rows[0] < len(shown):
     pick = shown.iloc[rows[0]]
     st.session_state[K["selected"]] = pick["id"]
-    st.session_state[K["center"]] = (round(pick.geometry.y, 6), round(pick.geometry.x, 6))
+    st.session_state[K["center"]] = (round(shown_xy[rows[0]][1], 6), round(shown_xy[rows[0]][0], 6))
     st.session_state[K["zoom"]] = 14
 st.session_state[K["seen_rows"]] = rows
 selected = st.session_state.get(K["selected"])
@@ -156,18 +171,27 @@ for notice in st.session_state.get(K["notices"], []):
 col_map, col_table = st.columns([3, 2], gap="medium")
 with col_table:
     st.markdown(f"**{len(shown)} 处地块**（共 {len(parcels)} 处）")
+    listed = shown.iloc[:LIST_LIMIT]
+    if len(shown) > LIST_LIMIT:
+        st.caption(t("scale.notice.table", shown=f"{LIST_LIMIT:,}", total=f"{len(shown):,}"))
     table = pd.DataFrame(
         {
-            "地块": shown["name_zh"],
-            "区县": shown["district"],
-            "平台": shown["parent"].fillna(""),
-            "面积": [f"{v:,.0f} 亩" if pd.notna(v) else "待公布" for v in shown["area_mu"]],
-            "状态": shown["status"].map(PARCEL_STATUS_ZH).fillna("待公布"),
+            "地块": listed["name_zh"],
+            "区县": listed["district"],
+            "平台": listed["parent"].fillna(""),
+            "面积": [f"{v:,.0f} 亩" if pd.notna(v) else "待公布" for v in listed["area_mu"]],
+            "状态": listed["status"].map(PARCEL_STATUS_ZH).fillna("待公布"),
         }
     ).reset_index(drop=True)
-    styled = table.style.apply(
-        lambda r: ["background-color: #fdebd0" if shown.iloc[r.name]["id"] == selected else "" for _ in r],
-        axis=1,
+    listed_ids = listed["id"].to_numpy()
+    # styling every row costs time: only when the selected parcel is in the list
+    styled = (
+        table.style.apply(
+            lambda r: ["background-color: #fdebd0" if listed_ids[r.name] == selected else "" for _ in r],
+            axis=1,
+        )
+        if selected in set(listed_ids)
+        else table
     )
     event = st.dataframe(
         styled,
@@ -181,15 +205,33 @@ with col_table:
 with col_map:
     basemap = st.session_state[state.BASEMAP]
     center = st.session_state[K["center"]]
+    group, plan = build_scaled_parcels_group(
+        shown,
+        shown_xy,
+        selected,
+        basemap,
+        display_bounds_to_wgs84(bounds_from_map(st.session_state.get(K["map"])), basemap),
+        st.session_state[K["seen_zoom"]],
+    )
+    notice = layer_notice(plan, lang())
+    if notice:
+        st.caption(notice)
     out = render_map(
         build_parcel_base_map(layers, basemap),
-        build_parcels_group(shown, selected, basemap),
+        group,
         key=K["map"],
         height=520,
         # the view is kept in WGS-84; over Amap the map is drawn in GCJ-02
         center=to_display_point(*center, basemap) if center else None,
         zoom=st.session_state[K["zoom"]],
-        returned_objects=("last_active_drawing", "last_object_clicked", "last_clicked", "center", "zoom"),
+        returned_objects=(
+            "last_active_drawing",
+            "last_object_clicked",
+            "last_clicked",
+            "center",
+            "zoom",
+            "bounds",
+        ),
     )
     if out and out.get("center") and out.get("zoom"):
         lat, lng = from_display_point(out["center"]["lat"], out["center"]["lng"], basemap)
@@ -240,10 +282,9 @@ if selected in known["parcel_ids"]:
 # ---- compare
 st.divider()
 st.subheader("对比地块")
-names = dict(zip(parcels["id"], parcels["name_zh"], strict=True))
 st.multiselect(
     "选择 2–4 处地块",
-    list(names),
+    capped_choices(shown["id"], list(st.session_state[K["compare"]]), LIST_LIMIT),
     format_func=names.get,
     max_selections=4,
     key=K["compare"],
@@ -288,7 +329,8 @@ else:
         st.caption("在地图上点击任意位置。")
 radius_km = st.slider("半径（公里）", 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])
 if point is not None:
-    hits = within_radius(point[0], point[1], parcels, radius_km * 1000)
+    candidates = near_candidates(parcels, parcel_xy, point[0], point[1], radius_km * 1000)
+    hits = within_radius(point[0], point[1], candidates, radius_km * 1000)
     if len(hits):
         st.dataframe(
             pd.DataFrame(
@@ -305,23 +347,24 @@ st.divider()
 st.subheader("下载筛选结果")
 cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
 export = shown[cols].copy()
-export.insert(0, "lat", shown.geometry.y.round(6))
-export.insert(0, "lon", shown.geometry.x.round(6))
+export.insert(0, "lat", shown_xy[:, 1].round(6))
+export.insert(0, "lon", shown_xy[:, 0].round(6))
 d1, d2, d3 = st.columns(3)
 d1.download_button(
-    "CSV", export.to_csv(index=False).encode("utf-8-sig"), "parcels.csv", "text/csv", key=K["dl_csv"]
+    "CSV", lambda: export.to_csv(index=False).encode("utf-8-sig"), "parcels.csv", "text/csv", key=K["dl_csv"]
 )
 d2.download_button(
     "Excel",
-    to_xlsx({"parcels": export}),
+    lambda: to_xlsx({"parcels": export}),  # built when clicked, not on every rerun
     "parcels.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key=K["dl_xlsx"],
 )
-geojson = json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True))
 d3.download_button(
     "GeoJSON（WGS-84）",
-    json.dumps(geojson, ensure_ascii=False).encode("utf-8"),
+    lambda: json.dumps(
+        json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True)), ensure_ascii=False
+    ).encode("utf-8"),
     "parcels.geojson",
     "application/geo+json",
     key=K["dl_geojson"],

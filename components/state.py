@@ -45,3 +45,4 @@ PARCELS = {
         "near_lon", "near_lat", "near_radius", "dl_csv", "dl_xlsx", "dl_geojson",
     )
 }  # fmt: skip
+PARCELS["seen_cell"] = "parcels_seen_cell"  # the count cell last clicked (issue #9), acted on once

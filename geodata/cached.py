@@ -60,3 +60,49 @@ def _figures_workbook(version: str) -> bytes:
 def figures_workbook() -> bytes:
     """Every figure and fund as one Excel file, built once per pack version (not on every rerun)."""
     return _figures_workbook(_store()[1])
+
+
+# ---- large layers (issue #9): one shared copy per process instead of one per rerun.
+# ``st.cache_data`` hands every rerun its own unpickled copy, which for 100,000 parcels
+# costs about 0.35 s each time; these frames and arrays are only ever read (filters
+# return new frames), so one copy is shared across sessions, keyed by the pack version.
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_layers(version: str) -> dict[str, gpd.GeoDataFrame]:
+    return {name: store.read_layer(store_path(), name) for name in LAYERS}
+
+
+def shared_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Every layer, one copy shared by all sessions: read it, never change it in place."""
+    return _shared_layers(_store()[1])
+
+
+@st.cache_resource(show_spinner=False)
+def _parcel_anchors(version: str):
+    from geodata.viewport import anchors
+
+    return anchors(_shared_layers(version)["parcels"])
+
+
+def parcel_anchors():
+    """One (lon, lat) per parcel of ``shared_layers()["parcels"]``, in its row order."""
+    return _parcel_anchors(_store()[1])
+
+
+@st.cache_resource(show_spinner=False)
+def _parcel_lookup(version: str) -> tuple[dict[str, list[str]], frozenset[str], dict[str, str]]:
+    from geodata.parcels import filter_options
+
+    parcels = _shared_layers(version)["parcels"]
+    return (
+        filter_options(parcels),
+        frozenset(parcels["id"]),
+        dict(zip(parcels["id"], parcels["name_zh"], strict=True)),
+    )
+
+
+def parcel_lookup() -> tuple[dict[str, list[str]], frozenset[str], dict[str, str]]:
+    """The parcels' filter options, their ids and id -> name, computed once per pack version
+    (iterating 100,000 ids and names on every rerun cost about 0.2 s)."""
+    return _parcel_lookup(_store()[1])
