@@ -39,7 +39,7 @@ from geodata.parcels import (
 )
 from geodata.schema import PARCEL_COLUMNS, PARCEL_STATUS_ZH
 from geodata.selection import new_click
-from geodata.viewport import bounds_from_map, capped_choices, near_candidates, subset_anchors
+from geodata.viewport import bounds_from_map, capped_choices, near_candidates, subset_anchors, zoom_from_map
 
 K = state.PARCELS  # the page's session-state keys
 LAYER_ZH = {"areas": "平台与园区", "innovation": "高校与科研机构", "projects": "项目", "parcels": "地块"}
@@ -211,7 +211,7 @@ with col_map:
         selected,
         basemap,
         display_bounds_to_wgs84(bounds_from_map(st.session_state.get(K["map"])), basemap),
-        st.session_state[K["seen_zoom"]],
+        zoom_from_map(st.session_state.get(K["map"]), st.session_state[K["seen_zoom"]]),
     )
     notice = layer_notice(plan, lang())
     if notice:

@@ -32,17 +32,18 @@ _CELL_ICON_JS = JsCode(
         var n = feature.properties.count, d = n >= 1000 ? 54 : n >= 100 ? 44 : 36;
         var el = document.createElement('div');
         el.textContent = feature.properties.label;
+        // styled inline: a feature group's own HTML (a <style>) never reaches the map frame
+        el.style.cssText = 'width:100%;height:100%;display:flex;align-items:center;justify-content:center;'
+            + 'border-radius:50%;background:rgba(192,57,43,.78);color:#fff;font:600 12px/1 sans-serif;'
+            + 'border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.4);box-sizing:border-box;cursor:pointer';
         layer.setIcon(L.divIcon({className: 'atlas-parcel-cell', html: el, iconSize: [d, d]}));
     }"""
 )
-_CELL_CSS = (
-    "<style>.atlas-parcel-cell{display:flex;align-items:center;justify-content:center;"
-    "border-radius:50%;background:rgba(192,57,43,.78);color:#fff;font:600 12px/1 sans-serif;"
-    "border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.4);cursor:pointer}</style>"
-)
 
 
-def _cells_geojson(cells: pd.DataFrame, basemap: str) -> dict:
+def _cells_geojson(cells: pd.DataFrame, basemap: str, zoom: int) -> dict:
+    # the zoom travels with each cell: a click on the same spot one level further in is
+    # a new value for st_folium (an identical one would not rerun the page)
     features = []
     for lon, lat, count in cells[["lon", "lat", "count"]].itertuples(index=False):
         dlat, dlon = to_display_point(float(lat), float(lon), basemap)
@@ -50,7 +51,12 @@ def _cells_geojson(cells: pd.DataFrame, basemap: str) -> dict:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(dlon, 6), round(dlat, 6)]},
-                "properties": {"_layer": CELL_LAYER, "count": int(count), "label": f"{int(count):,}"},
+                "properties": {
+                    "_layer": CELL_LAYER,
+                    "count": int(count),
+                    "label": f"{int(count):,}",
+                    "z": zoom,
+                },
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -71,12 +77,11 @@ def build_scaled_parcels_group(
         return build_parcels_group(plan.features, selected, basemap), plan
     fg = folium.FeatureGroup(name=CELL_LAYER)
     folium.GeoJson(
-        _cells_geojson(plan.cells, basemap),
+        _cells_geojson(plan.cells, basemap, int(zoom if zoom is not None else 10)),
         name=CELL_LAYER,
         marker=folium.Marker(icon=folium.DivIcon(html="")),
         on_each_feature=_CELL_ICON_JS,
     ).add_to(fg)
-    folium.Element(_CELL_CSS).add_to(fg)
     if selected is not None and selected in set(parcels["id"]):
         # the chosen parcel stays marked while its neighbours are counted
         ring = build_highlight(parcels[parcels["id"] == selected][["geometry"]], basemap)
@@ -86,24 +91,27 @@ def build_scaled_parcels_group(
 
 
 def cell_click_target(out: dict | None, zoom: float | None) -> tuple[tuple[float, float], int] | None:
-    """Where a click on a count cell takes the map: (display lat, lng) and a closer zoom.
+    """Where a click on a count cell takes the map: (display lat, lng) and a closer zoom
+    (two levels in from the zoom the cell was drawn at; ``zoom`` if it does not say).
 
     Examples
     --------
-    >>> cell_click_target({"last_active_drawing": {"properties": {"_layer": "parcel_cells"},
-    ...     "geometry": {"type": "Point", "coordinates": [120.1, 30.2]}}}, 9)
+    >>> cell_click_target({"last_active_drawing": {"properties": {"_layer": "parcel_cells", "z": 9},
+    ...     "geometry": {"type": "Point", "coordinates": [120.1, 30.2]}}}, 12)
     ((30.2, 120.1), 11)
     >>> cell_click_target({"last_active_drawing": {"properties": {"_layer": "parcels"}}}, 9) is None
     True
     """
     drawing = (out or {}).get("last_active_drawing")
-    if not isinstance(drawing, dict) or (drawing.get("properties") or {}).get("_layer") != CELL_LAYER:
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    if not isinstance(props, dict) or props.get("_layer") != CELL_LAYER:
         return None
     try:
         lon, lat = (float(v) for v in drawing["geometry"]["coordinates"][:2])
+        at_zoom = int(props.get("z", zoom or 10))
     except (KeyError, TypeError, ValueError):
         return None
-    return (lat, lon), min(18, int(zoom or 10) + CELL_ZOOM_STEP)
+    return (lat, lon), min(18, at_zoom + CELL_ZOOM_STEP)
 
 
 def layer_notice(plan: LayerPlan, lang: str) -> str | None:

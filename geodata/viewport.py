@@ -261,3 +261,18 @@ def capped_choices(ids: list[str] | pd.Series, picked: list[str], limit: int) ->
     taken = set(picked)
     head = [i for i in list(ids[: limit + len(picked)]) if i not in taken][:limit]
     return [*picked, *head]
+
+
+def zoom_from_map(out: dict | None, default: float | None) -> float | None:
+    """The zoom in ``st_folium``'s returned dict, else ``default``.
+
+    Read from the value the component sent before this rerun, so the layer is planned for
+    the view the user sees now (not the one of the run before).
+
+    Examples
+    --------
+    >>> zoom_from_map({"zoom": 12}, 9), zoom_from_map({"zoom": None}, 9), zoom_from_map(None, None)
+    (12.0, 9, None)
+    """
+    z = (out or {}).get("zoom")
+    return float(z) if isinstance(z, int | float) and math.isfinite(z) else default
