@@ -146,7 +146,8 @@ def grid_counts(xy: np.ndarray, zoom: float, cell_px: int = CELL_PX) -> pd.DataF
 
 
 def simplify_for_zoom(geoms: gpd.GeoSeries, zoom: float) -> gpd.GeoSeries:
-    """Outlines simplified to half a screen pixel at ``zoom`` (invisible), topology kept.
+    """Outlines simplified with a tolerance of half a screen pixel at ``zoom``, topology kept
+    (measured: never more than a pixel off, i.e. invisible).
 
     Examples
     --------
