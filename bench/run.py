@@ -323,11 +323,28 @@ def measure(app: App, env: dict, filter_value: str, args, exe: str | None, work:
             browser.close()
     if keep:
         try:
-            res["concurrent"] = asyncio.run(concurrent(exe, keep[1] + app.path, args.sessions, args.timeout))
+            res["concurrent"] = asyncio.run(
+                concurrent(exe, keep[1] + app.path, args.sessions, args.session_timeout)
+            )
         finally:
             stop(keep[0])
     res.update({k: med(v) for k, v in vals.items() if v})
     return res
+
+
+def sessions_only(app: App, env: dict, args, exe: str | None, work: Path) -> dict:
+    """Concurrent sessions on a fresh server that one session has warmed up."""
+    proc, url = start(app, env, work / f"{app.name}-sessions.log")
+    try:
+        asyncio.run(concurrent(exe, url + app.path, 1, args.session_timeout))
+        return asyncio.run(concurrent(exe, url + app.path, args.sessions, args.session_timeout))
+    finally:
+        stop(proc)
+
+
+def progress(r: dict) -> None:
+    medians = {k: (v["median"] if isinstance(v, dict) and "median" in v else v) for k, v in r.items()}
+    print(json.dumps(medians, ensure_ascii=False), flush=True)
 
 
 def load() -> str:
@@ -340,7 +357,15 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sessions", type=int, default=30, help="concurrent sessions (0: skip)")
     ap.add_argument("--timeout", type=float, default=60, help="seconds to wait for any one step")
+    ap.add_argument(
+        "--session-timeout", type=float, default=180, help="seconds a concurrent session may take to be ready"
+    )
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument(
+        "--sessions-only",
+        action="store_true",
+        help="only the concurrent sessions, merged into the existing latest.json (same sizes and apps)",
+    )
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument(
         "--before",
@@ -385,6 +410,17 @@ def main(argv: list[str] | None = None) -> dict:
             env["ATLAS_PACK"] = str(pack)
         for app in apps:
             print(f"[{datetime.now(UTC):%H:%M:%S}] {app.name} on {size} parcels (load {load()})", flush=True)
+            if args.sessions_only:
+                if any(
+                    (r["size"], r["app"]) == (size, app.name) and "did not draw" in r.get("error", "")
+                    for r in json.loads((args.out / "latest.json").read_text())["results"]
+                ):
+                    continue  # a single session never drew this; thirty will not either
+                results.append(
+                    {"app": app.name, "size": size, "concurrent": sessions_only(app, env, args, exe, work)}
+                )
+                progress(results[-1])
+                continue
             if app is baseline and baseline_gave_up:
                 r = {"app": app.name, "error": f"not run: did not draw {baseline_gave_up} parcels"}
             else:
@@ -394,6 +430,7 @@ def main(argv: list[str] | None = None) -> dict:
             r.update(size=size, parcels=len(parcels), filter=f"{value} ({int(counts.iloc[0])})",
                      store_build_s=round(build_s, 2), load_after=load())  # fmt: skip
             results.append(r)
+            progress(r)
         if before is not None and size == "shipped":
             print(
                 f"[{datetime.now(UTC):%H:%M:%S}] {before.name} on shipped parcels (load {load()})", flush=True
@@ -401,8 +438,19 @@ def main(argv: list[str] | None = None) -> dict:
             r = measure(before, env, value, args, exe, work)
             r.update(size=size, parcels=len(parcels), filter=value, load_after=load())
             results.append(r)
-            print(json.dumps({k: (v["median"] if isinstance(v, dict) and "median" in v else v) for k, v in r.items()},
-                             ensure_ascii=False), flush=True)  # fmt: skip
+            progress(r)
+    if args.sessions_only:
+        out = json.loads((args.out / "latest.json").read_text())
+        for new in results:
+            for r in out["results"]:
+                if (r["size"], r["app"]) == (new["size"], new["app"]) and "did not draw" not in r.get(
+                    "error", ""
+                ):
+                    r["concurrent"] = new["concurrent"] | {"measured_apart": True, "load_after": load()}
+        (args.out / "latest.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
+        (args.out / "latest.md").write_text(markdown(out))
+        print(markdown(out))
+        return out
     out = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 1e9:.0f} GB,"
