@@ -202,6 +202,20 @@ def change_filter(page, app: App, value: str | None, timeout_s: float) -> float:
     return elapsed
 
 
+def settle(page, timeout_s: float) -> None:
+    """Wait until nothing moves: after a first draw the component reports its view, which
+    reruns the page once more; an action taken before that would race with it."""
+    page.evaluate(JS_WATCH)
+    t0 = time.time() * 1000
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        s = page.evaluate(JS_SETTLED)
+        if s["idle"] and s["now"] - max(s["mut"], s["done"], t0) >= QUIET_MS:
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"page did not settle within {timeout_s} s")
+
+
 def zoom(page, dz: int, timeout_s: float) -> float:
     """Zoom by ``dz`` levels; seconds until the drawn layers and the script have settled."""
     page.evaluate(JS_WATCH)
@@ -299,11 +313,14 @@ def measure(app: App, env: dict, filter_value: str, args, exe: str | None, work:
                     ctx, page, traffic, cdp, first = open_page(browser, url + app.path, args.timeout)
                     vals["first_map_s"].append(first)
                     page.wait_for_load_state("networkidle")
+                    settle(page, args.timeout)
                     vals["page_mb"].append(traffic.total / 1e6)
                     before = traffic.ws
                     vals["filter_redraw_s"].append(change_filter(page, app, filter_value, args.timeout))
+                    settle(page, args.timeout)
                     vals["filter_ws_kb"].append((traffic.ws - before) / 1e3)
                     vals["filter_redraw_s"].append(change_filter(page, app, None, args.timeout))
+                    settle(page, args.timeout)
                     vals["zoom_redraw_s"].append(zoom(page, 2, args.timeout))
                     vals["zoom_redraw_s"].append(zoom(page, -2, args.timeout))
                     vals["js_heap_mb"].append(heap_mb(cdp))
@@ -361,6 +378,11 @@ def main(argv: list[str] | None = None) -> dict:
         "--session-timeout", type=float, default=180, help="seconds a concurrent session may take to be ready"
     )
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="replace these sizes' rows in the existing latest.json, keep the rest",
+    )
     ap.add_argument(
         "--sessions-only",
         action="store_true",
@@ -451,6 +473,23 @@ def main(argv: list[str] | None = None) -> dict:
         (args.out / "latest.md").write_text(markdown(out))
         print(markdown(out))
         return out
+    if args.merge:
+        out = json.loads((args.out / "latest.json").read_text())
+        done = {(r["size"], r["app"]) for r in results}
+        out["results"] = [r for r in out["results"] if (r["size"], r["app"]) not in done] + results
+        order = {s: i for i, s in enumerate(["shipped", "20", "1000", "10000", "100000"])}
+        out["results"].sort(key=lambda r: (order.get(r["size"], 99), r["app"] != "atlas"))
+        out.setdefault("merged", []).append(
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "sizes": args.sizes,
+                "load_at_end": load(),
+            }
+        )
+        (args.out / "latest.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
+        (args.out / "latest.md").write_text(markdown(out))
+        print(markdown(out))
+        return out
     out = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 1e9:.0f} GB,"
@@ -527,6 +566,16 @@ def markdown(out: dict) -> str:
                 f"filter → redrawn {_cell(a, r, 'filter_redraw_s', 's')}, zoom → settled {_cell(a, r, 'zoom_redraw_s', 's')}, "
                 f"page download {_cell(a, r, 'page_mb', 'MB')}.",
             ]
+    for m in out.get("merged", []):
+        lines += [
+            "",
+            f"Sizes {m['sizes']} re-measured and merged in at {m['when']} (load at end {m['load_at_end']}).",
+        ]
+    if any(r.get("concurrent", {}).get("measured_apart") for r in rows):
+        lines += [
+            "",
+            "Concurrent sessions measured apart (`--sessions-only`), on a fresh server warmed by one session.",
+        ]
     errors = [f"- {r['app']} at {r['size']}: {r['error']}" for r in rows if r.get("error")]
     if errors:
         lines += ["", "Not measured:", *errors]
