@@ -33,8 +33,10 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The parcel map at 5 .. 100,000 parcels beside a plain-folium baseline, in Chromium
+# (about half an hour; quick: make bench BENCH_ARGS="--sizes shipped,1000 --runs 1 --sessions 5").
 bench: $(STAMP)
-	@. scripts/ensure_chromium.sh && $(BIN)/python bench/first_map.py && $(BIN)/python bench/filter_redraw.py
+	@. scripts/ensure_chromium.sh && $(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/export.py
 
 # Rebuild the shipped data pack from its sources (needs the optional `build` extra).

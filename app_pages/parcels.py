@@ -11,10 +11,15 @@ from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import keep_in_url, lang, place, t
 from components.map import (
     build_parcel_base_map,
-    build_parcels_group,
     from_display_point,
     render_map,
     to_display_point,
+)
+from components.parcel_layer import (
+    build_scaled_parcels_group,
+    cell_click_target,
+    display_bounds_to_wgs84,
+    layer_notice,
 )
 from geodata import cached
 from geodata.exports import to_csv_bytes, to_xlsx
@@ -23,7 +28,6 @@ from geodata.formats import format_number, indicator_name, term
 from geodata.parcels import (
     ParcelQuery,
     ViewState,
-    filter_options,
     filter_parcels,
     landmarks,
     m2_to_mu,
@@ -37,15 +41,18 @@ from geodata.parcels import (
 )
 from geodata.schema import NOT_PUBLISHED_ZH, PARCEL_COLUMNS, PARCEL_STATUS_ZH
 from geodata.selection import new_click
+from geodata.viewport import bounds_from_map, capped_choices, near_candidates, subset_anchors, zoom_from_map
 
 K = state.PARCELS  # the page's session-state keys
 code = lang()
 ANY = "不限"  # the "any sector" choice (a value, shown translated)
+LIST_LIMIT = 1000  # rows in the list and choices in the compare picker (issue #9)
 
-layers = cached.all_layers()
+layers = cached.shared_layers()  # read-only, one copy for every session
 parcels = layers["parcels"]
+parcel_xy = cached.parcel_anchors()
 policies = cached.table("policies")
-options = filter_options(parcels)
+options, parcel_ids, names_by_lang = cached.parcel_lookup()
 sectors = sorted(set(policies["sector"]) - {"", "全部"})
 known = {
     "districts": set(layers["districts"]["name_zh"]),
@@ -54,7 +61,7 @@ known = {
     "quarters": set(options["quarters"]),
     "statuses": set(PARCEL_STATUS_ZH),
     "industries": set(options["industries"]),
-    "parcel_ids": set(parcels["id"]),
+    "parcel_ids": parcel_ids,
     "sectors": set(sectors),
 }
 
@@ -93,6 +100,12 @@ if click is not None:
     st.session_state[K["last_click"]] = click
     if click.layer == "parcels" and click.key in known["parcel_ids"]:
         st.session_state[K["selected"]] = click.key
+# A click on a count cell (large data, zoomed out) zooms in on it, once.
+cell = cell_click_target(st.session_state.get(K["map"]), st.session_state[K["seen_zoom"]])
+if cell is not None and cell != st.session_state.get(K["seen_cell"]):
+    st.session_state[K["seen_cell"]] = cell
+    st.session_state[K["center"]] = from_display_point(*cell[0], st.session_state[state.BASEMAP])
+    st.session_state[K["zoom"]] = cell[1]
 
 with st.sidebar:
     st.markdown("**" + t("parcels.filter.title") + "**")
@@ -163,6 +176,7 @@ query = ParcelQuery(
     text=st.session_state[K["text"]],
 )
 shown = filter_parcels(parcels, query)
+shown_xy = subset_anchors(parcel_xy, parcels.index, shown.index)
 # A row picked in the table (its selection is in session state before this rerun) selects
 # that parcel and flies the map to it; acted on once, like a map click.
 table_state = st.session_state.get(K["table"])
@@ -170,8 +184,7 @@ rows = list(table_state["selection"]["rows"]) if table_state else []
 if rows and rows != st.session_state.get(K["seen_rows"]) and rows[0] < len(shown):
     pick = shown.iloc[rows[0]]
     st.session_state[K["selected"]] = pick["id"]
-    spot = pick.geometry.representative_point()  # imported parcels are polygons (issue #8)
-    st.session_state[K["center"]] = (round(spot.y, 6), round(spot.x, 6))
+    st.session_state[K["center"]] = (round(shown_xy[rows[0]][1], 6), round(shown_xy[rows[0]][0], 6))
     st.session_state[K["zoom"]] = 14
 st.session_state[K["seen_rows"]] = rows
 selected = st.session_state.get(K["selected"])
@@ -198,24 +211,33 @@ for notice in st.session_state.get(K["notices"], []):
 col_map, col_table = st.columns([3, 2], gap="medium")
 with col_table:
     st.markdown(t("parcels.count", shown=len(shown), total=len(parcels)))
+    listed = shown.iloc[:LIST_LIMIT]
+    if len(shown) > LIST_LIMIT:
+        st.caption(t("scale.notice.table", shown=f"{LIST_LIMIT:,}", total=f"{len(shown):,}"))
     table = pd.DataFrame(
         {
-            t("parcels.col.parcel"): shown["name_en"] if code == "en" else shown["name_zh"],
-            t("parcels.col.district"): [place(d) for d in shown["district"]],
-            t("parcels.col.platform"): [place(p) for p in shown["parent"].fillna("")],
+            t("parcels.col.parcel"): listed["name_en"] if code == "en" else listed["name_zh"],
+            t("parcels.col.district"): [place(d) for d in listed["district"]],
+            t("parcels.col.platform"): [place(p) for p in listed["parent"].fillna("")],
             t("parcels.col.area"): [
                 t("parcels.area_mu", mu=format_number(v)) if pd.notna(v) else t("common.not_published")
-                for v in shown["area_mu"]
+                for v in listed["area_mu"]
             ],
             t("parcels.col.status"): [
                 t(f"cards.parcel_status.{s}") if s in PARCEL_STATUS_ZH else t("common.not_published")
-                for s in shown["status"]
+                for s in listed["status"]
             ],
         }
     ).reset_index(drop=True)
-    styled = table.style.apply(
-        lambda r: ["background-color: #fdebd0" if shown.iloc[r.name]["id"] == selected else "" for _ in r],
-        axis=1,
+    listed_ids = listed["id"].to_numpy()
+    # styling every row costs time: only when the selected parcel is in the list
+    styled = (
+        table.style.apply(
+            lambda r: ["background-color: #fdebd0" if listed_ids[r.name] == selected else "" for _ in r],
+            axis=1,
+        )
+        if selected in set(listed_ids)
+        else table
     )
     event = st.dataframe(
         styled,
@@ -229,9 +251,21 @@ with col_table:
 with col_map:
     basemap = st.session_state[state.BASEMAP]
     center = st.session_state[K["center"]]
+    group, plan = build_scaled_parcels_group(
+        shown,
+        shown_xy,
+        selected,
+        basemap,
+        display_bounds_to_wgs84(bounds_from_map(st.session_state.get(K["map"])), basemap),
+        zoom_from_map(st.session_state.get(K["map"]), st.session_state[K["seen_zoom"]]),
+        lang=code,
+    )
+    notice = layer_notice(plan, lang())
+    if notice:
+        st.caption(notice)
     out = render_map(
         build_parcel_base_map(layers, basemap, code),
-        build_parcels_group(shown, selected, basemap, code),
+        group,
         key=K["map"],
         height=520,
         # the view is kept in WGS-84; over Amap the map is drawn in GCJ-02
@@ -308,10 +342,10 @@ render_brochure_panel(parcels, layers, policies, cached.table("sources"), [selec
 # ---- compare
 st.divider()
 st.subheader(t("parcels.compare"))
-names = dict(zip(parcels["id"], parcels["name_en" if code == "en" else "name_zh"], strict=True))
+names = names_by_lang[code]
 st.multiselect(
     t("parcels.compare_pick"),
-    list(names),
+    capped_choices(shown["id"], list(st.session_state[K["compare"]]), LIST_LIMIT),
     format_func=names.get,
     max_selections=4,
     key=K["compare"],
@@ -364,7 +398,8 @@ else:
         st.caption(t("parcels.click_anywhere"))
 radius_km = st.slider(t("parcels.radius"), 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])
 if point is not None:
-    hits = within_radius(point[0], point[1], parcels, radius_km * 1000)
+    candidates = near_candidates(parcels, parcel_xy, point[0], point[1], radius_km * 1000)
+    hits = within_radius(point[0], point[1], candidates, radius_km * 1000)
     if len(hits):
         st.dataframe(
             pd.DataFrame(
@@ -384,22 +419,22 @@ st.divider()
 st.subheader(t("parcels.download"))
 cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
 export = shown[cols].copy()
-spots = shown.geometry.representative_point()  # a point inside each parcel, polygons included
-export.insert(0, "lat", spots.y.round(6))
-export.insert(0, "lon", spots.x.round(6))
+export.insert(0, "lat", shown_xy[:, 1].round(6))
+export.insert(0, "lon", shown_xy[:, 0].round(6))
 d1, d2, d3 = st.columns(3)
-d1.download_button("CSV", to_csv_bytes(export), "parcels.csv", "text/csv", key=K["dl_csv"])
+d1.download_button("CSV", lambda: to_csv_bytes(export), "parcels.csv", "text/csv", key=K["dl_csv"])
 d2.download_button(
     "Excel",
-    to_xlsx({"parcels": export}),
+    lambda: to_xlsx({"parcels": export}),  # built when clicked, not on every rerun
     "parcels.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key=K["dl_xlsx"],
 )
-geojson = json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True))
 d3.download_button(
     t("parcels.geojson"),
-    json.dumps(geojson, ensure_ascii=False).encode("utf-8"),
+    lambda: json.dumps(
+        json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True)), ensure_ascii=False
+    ).encode("utf-8"),
     "parcels.geojson",
     "application/geo+json",
     key=K["dl_geojson"],

@@ -80,3 +80,6 @@ def data_user() -> str | None:
     """The signed-in editor's name, or None for a visitor."""
     value = st.session_state.get(DATA["user"])
     return value if isinstance(value, str) and value else None
+
+
+PARCELS["seen_cell"] = "parcels_seen_cell"  # the count cell last clicked (issue #9), acted on once

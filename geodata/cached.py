@@ -85,7 +85,68 @@ def figures_workbook() -> bytes:
     return _figures_workbook(_store()[1])
 
 
+# ---- large layers (issue #9): one shared copy per process instead of one per rerun.
+# ``st.cache_data`` hands every rerun its own unpickled copy, which for 100,000 parcels
+# costs about 0.35 s each time; these frames and arrays are only ever read (filters
+# return new frames), so one copy is shared across sessions, keyed by the pack version.
+
+
+# Keyed by the pack version AND the store revision, so an editor's write replaces the shared
+# copy on the next run everywhere; two entries kept (the current one and the one being replaced).
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _shared_layers(version: str, rev: int) -> dict[str, gpd.GeoDataFrame]:
+    return {name: backend().read_layer(name) for name in LAYERS}
+
+
+def shared_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Every layer, one copy shared by all sessions: read it, never change it in place."""
+    return _shared_layers(_store()[1], revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _parcel_anchors(version: str, rev: int):
+    from geodata.viewport import anchors
+
+    return anchors(_shared_layers(version, rev)["parcels"])
+
+
+def parcel_anchors():
+    """One (lon, lat) per parcel of ``shared_layers()["parcels"]``, in its row order."""
+    return _parcel_anchors(_store()[1], revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _parcel_lookup(
+    version: str, rev: int
+) -> tuple[dict[str, list[str]], frozenset[str], dict[str, dict[str, str]]]:
+    from geodata.parcels import filter_options
+
+    parcels = _shared_layers(version, rev)["parcels"]
+    return (
+        filter_options(parcels),
+        frozenset(parcels["id"]),
+        {
+            "zh": dict(zip(parcels["id"], parcels["name_zh"], strict=True)),
+            "en": dict(
+                zip(
+                    parcels["id"],
+                    parcels.get("name_en", parcels["name_zh"]).fillna(parcels["name_zh"]),
+                    strict=True,
+                )
+            ),
+        },
+    )
+
+
+def parcel_lookup() -> tuple[dict[str, list[str]], frozenset[str], dict[str, dict[str, str]]]:
+    """The parcels' filter options, their ids and {lang: {id: name}}, computed once per store revision
+    (iterating 100,000 ids and names on every rerun cost about 0.2 s)."""
+    return _parcel_lookup(_store()[1], revision())
+
+
 def reset() -> None:
     """Forget the store handle (tests switch stores between runs in one process)."""
     backend.clear()
     _pack_version.clear()
+    for cached in (_shared_layers, _parcel_anchors, _parcel_lookup):
+        cached.clear()
