@@ -650,7 +650,8 @@ def build_layers_group(
     names: tuple[str, ...],
     highlight: gpd.GeoDataFrame,
     basemap: str = "osm",
-    name: str = "导览",
+    name: str = "tour",
+    lang: str = "zh",
 ) -> folium.FeatureGroup:
     """Whole layers plus a highlight ring in one feature group: what a tour stop shows over
     a base map that stays the same, so stepping through a tour never rebuilds the map."""
@@ -658,8 +659,10 @@ def build_layers_group(
     for key in names:
         gdf = for_display(layers[key], basemap)
         if len(gdf):
-            _geojson_layer(gdf, key, STYLES[key].label_zh, _feature_style(STYLES[key])).add_to(fg)
+            _geojson_layer(gdf, key, STYLES[key].label(lang), _feature_style(STYLES[key]), lang=lang).add_to(
+                fg
+            )
     if len(highlight):
-        for child in build_highlight(highlight[["geometry"]], basemap)._children.values():
+        for child in build_highlight(highlight[["geometry"]], basemap, lang)._children.values():
             child.add_to(fg)
     return fg

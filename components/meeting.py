@@ -25,6 +25,7 @@ import streamlit as st
 
 from components import state
 from components.charts import FONT, wrap
+from components.i18n import lang
 from components.map import build_layers_group, build_overview_map, render_map, to_display_point
 from geodata.i18n import translate
 from geodata.tours import PackIndex, Stop, StopFigure, Tour, feature_name, step
@@ -158,9 +159,9 @@ def keys_script() -> str:
     return KEYS_JS % {"keymap": json.dumps(KEYMAP), "buttons": json.dumps(BUTTON_KEYS), "mapbox": MAP_BOX}
 
 
-def build_tour_base_map(layers: dict[str, gpd.GeoDataFrame], basemap: str) -> folium.Map:
+def build_tour_base_map(layers: dict[str, gpd.GeoDataFrame], basemap: str, lang: str = "zh") -> folium.Map:
     """The map every stop shares: district outlines (context), legend, tools, offline fallback."""
-    return build_overview_map({k: layers[k] for k in ("districts", "context") if k in layers}, basemap)
+    return build_overview_map({k: layers[k] for k in ("districts", "context") if k in layers}, basemap, lang)
 
 
 def highlight_features(
@@ -180,10 +181,11 @@ def highlight_features(
 
 
 def build_stop_group(
-    layers: dict[str, gpd.GeoDataFrame], stop: Stop, index: PackIndex, basemap: str
+    layers: dict[str, gpd.GeoDataFrame], stop: Stop, index: PackIndex, basemap: str, lang: str = "zh"
 ) -> folium.FeatureGroup:
     """What changes from stop to stop: the stop's layers and its highlight ring."""
-    return build_layers_group(layers, stop.layers, highlight_features(layers, stop.highlight, index), basemap)
+    highlight = highlight_features(layers, stop.highlight, index)
+    return build_layers_group(layers, stop.layers, highlight, basemap, lang=lang)
 
 
 def _period(f: StopFigure, lang: str) -> str:
@@ -317,8 +319,8 @@ def render_map_stop(layers: dict[str, gpd.GeoDataFrame], tour: Tour, i: int, ind
     center = to_display_point(*stop.view.center, stop.basemap)
     with st.container(key=MAP_BOX):
         render_map(
-            build_tour_base_map(layers, stop.basemap),
-            build_stop_group(layers, stop, index, stop.basemap),
+            build_tour_base_map(layers, stop.basemap, lang()),
+            build_stop_group(layers, stop, index, stop.basemap, lang()),
             key=f"{K['map']}_{stop.basemap}",
             height=560,
             center=center,

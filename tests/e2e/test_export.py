@@ -27,6 +27,9 @@ def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
         " window.map.setView([lat, lng], 13, {animate: false}); })",
         [30.13, 120.085],
     )
+    # streamlit-folium reports the new bounds 250 ms after the move (debounced); the rerun they
+    # trigger must have started before we wait for the app to be idle, as a person's pause allows
+    page.wait_for_timeout(600)
     wait_for_app(page)
     page.get_by_text("导出图片与 PDF").click()
     page.get_by_role("button", name="生成图片").click()
