@@ -115,7 +115,7 @@ def test_sign_in_import_see_on_map_sign_out(page, editor_server, shapefile: Path
     assert "数据维护" in page.get_by_test_id("stSidebarNav").inner_text()
     # navigate inside the app (a page load would start a new, signed-out session)
     page.get_by_test_id("stSidebarNav").get_by_text("产业用地地块").click()
-    page.wait_for_url("**/parcels")
+    page.wait_for_url("**/parcels*")  # the URL carries ?lang=…
     wait_for_app(page)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.atlas-parcels").nth(7).wait_for(state="attached", timeout=30_000)
@@ -131,7 +131,7 @@ def test_sign_in_import_see_on_map_sign_out(page, editor_server, shapefile: Path
     assert page.watch.outside == []
 
     page.get_by_test_id("stSidebarNav").get_by_text("数据维护").click()
-    page.wait_for_url("**/data")
+    page.wait_for_url("**/data*")
     wait_for_app(page)
     page.get_by_role("button", name="退出登录").click()
     page.get_by_text("编辑人员登录").wait_for(timeout=30_000)

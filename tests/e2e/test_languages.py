@@ -37,8 +37,7 @@ def test_switch_reload_and_page_change_keep_english(page, app_server) -> None:
     assert _lang_in_url(page) == "en"
     # the chosen district is shown in the new language too
     page.wait_for_function(
-        """() => [...document.querySelector("[data-testid='stMain'] [data-testid='stSelectbox']")
-                .querySelectorAll('*')].some(e => [e.value, e.textContent, e.getAttribute('title'),
+        """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stSelectbox'] *")].some(e => [e.value, e.textContent, e.getAttribute('title'),
                 e.getAttribute('aria-label')].some(v => (v || '').includes('Xihu District')))"""
     )
     # the map's own words follow the language too (legend drawn by the map script); while the
