@@ -198,7 +198,9 @@ if len(plan):
         t(
             "parcels.plan",
             figures=t("parcels.sep").join(
-                f"{indicator_name(r.indicator, r.indicator_en, code)} {format_value(r.value, r.unit, r.qualifier, code)}"
+                # a qualifier the indicator's own name already says (计划 / planned) is not repeated
+                f"{indicator_name(r.indicator, r.indicator_en, code)}{': ' if code == 'en' else '：'}"
+                f"{format_value(r.value, r.unit, '' if r.qualifier in r.indicator else r.qualifier, code)}"
                 for r in plan.itertuples()
             ),
             sources=t("parcels.sep").join(sorted(set(plan["source"]))),

@@ -147,7 +147,7 @@ def test_the_plan_summary_comes_from_its_sourced_rows() -> None:
     plan = indicators[indicators["subject"] == "2026年产业用地出让计划"]
     at = _open()
     caption = next(c.value for c in at.caption if c.value.startswith("西湖区 2026 年产业用地出让计划"))
-    assert "计划 21 宗" in caption
-    assert "计划 1,018 亩" in caption
+    assert "计划挂牌出让产业用地宗数：21 宗" in caption  # the qualifier 计划 is in the name, not repeated
+    assert "计划挂牌出让产业用地面积：1,018 亩" in caption
     for src in set(plan["source"]):
         assert src in caption
