@@ -19,6 +19,13 @@ def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
     sidebar.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="离线底图（本地数据）").click()
     wait_for_app(page)
+    # the new map reports its opening view once drawn (debounced 250 ms), which reruns the page;
+    # let that settle before panning, as a person would, or the pan races the rerun
+    page.wait_for_timeout(600)
+    wait_for_app(page)
+    # the basemap switch re-renders the map: the old frame may linger a moment, and a pan on it
+    # would be lost; wait until one map frame is left
+    page.wait_for_function("(sel) => document.querySelectorAll(sel).length === 1", arg=MAP_FRAME)
     content = page.locator(MAP_FRAME).element_handle().content_frame()
     content.wait_for_function("() => window.map && window.map.listens('click') && !window.map._animatingZoom")
     # pan to Yunqi town: the map reports its new bounds and the page reruns
