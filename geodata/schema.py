@@ -126,6 +126,23 @@ PARCEL_COLUMNS: Final = (
     "location_basis",
 )
 
+#: The numeric parcel fields (the data model's measures; everything else is text; None = unknown).
+PARCEL_NUMERIC: Final = (
+    "area_m2",
+    "area_mu",
+    "plot_ratio_min",
+    "plot_ratio_max",
+    "building_density_pct",
+    "green_ratio_pct",
+    "height_limit_m",
+    "term_years",
+    "price_start_wan",
+    "price_final_wan",
+    "deposit_wan",
+    "investment_intensity_wan_per_mu",
+    "tax_per_mu_wan",
+)
+
 #: Parcel status values and their Chinese labels.
 PARCEL_STATUS_ZH: Final = {"planned": "计划出让", "listed": "挂牌", "sold": "成交"}
 

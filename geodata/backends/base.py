@@ -30,24 +30,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, text
 
-from geodata.schema import PARCEL_COLUMNS, WGS84
+from geodata.schema import PARCEL_COLUMNS, PARCEL_NUMERIC, WGS84
 
-#: Numeric parcel fields (everything else is text; None = unknown).
-PARCEL_NUMERIC: tuple[str, ...] = (
-    "area_m2",
-    "area_mu",
-    "plot_ratio_min",
-    "plot_ratio_max",
-    "building_density_pct",
-    "green_ratio_pct",
-    "height_limit_m",
-    "term_years",
-    "price_start_wan",
-    "price_final_wan",
-    "deposit_wan",
-    "investment_intensity_wan_per_mu",
-    "tax_per_mu_wan",
-)
 #: Columns the shipped pack carries beyond the data model (provenance of indicative sites).
 EXTRA_PARCEL_COLUMNS: tuple[str, ...] = (
     "layer",
