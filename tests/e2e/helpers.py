@@ -33,3 +33,15 @@ def console_errors_beyond_probes(watch, page_path: str) -> list[str]:
         if hits:
             errors.remove(hits[0])
     return errors
+
+
+def until(target, predicate: str, arg=None, **kwargs) -> None:
+    """``wait_for_function`` that treats a predicate throwing as "not yet".
+
+    Playwright gives up at the first exception a predicate raises. While Streamlit draws or
+    reruns a page, the map's iframe (or the map inside it) is briefly absent, so a predicate
+    reading ``document.querySelector(frame).contentDocument`` can throw once before it is
+    true. The timeout still fails the test if the condition never holds.
+    """
+    wrapped = f"(arg) => {{ try {{ return !!(({predicate})(arg)); }} catch (e) {{ return false; }} }}"
+    target.wait_for_function(wrapped, arg=arg, **kwargs)

@@ -23,7 +23,7 @@ import pytest
 from components.assets import STATIC_DIR, STATIC_URL, local_asset_path, use_local_assets
 from components.map_tools import add_map_tools
 from tests.e2e.conftest import TILE_PNG
-from tests.e2e.helpers import ARTIFACTS, wait_for_app
+from tests.e2e.helpers import ARTIFACTS, until, wait_for_app
 
 HOME = [[30.15, 120.05], [30.42, 120.55]]
 LOCAL_TILES = "/tiles/{z}/{x}/{y}.png"
@@ -224,8 +224,8 @@ def test_measure_an_area_in_mu(page, site) -> None:
     # the square is about 300 px wide: at this zoom several square kilometres
     assert 1e6 < sqm < 1e9, text
     assert re.search(r"\d\s*(米|公里)", text), text
-    page.wait_for_function(
-        "() => getComputedStyle(document.querySelector('.leaflet-measure-resultpopup')).opacity === '1'"
+    until(
+        page, "() => getComputedStyle(document.querySelector('.leaflet-measure-resultpopup')).opacity === '1'"
     )
     page.screenshot(path=str(ARTIFACTS / "map-tools-measure.png"))
     _assert_clean(page)

@@ -12,7 +12,7 @@ import pytest
 from geodata import store
 from geodata.schema import PACK_DIR
 from tests.e2e.conftest import Server, start_server, stop_server
-from tests.e2e.helpers import ARTIFACTS, wait_for_app
+from tests.e2e.helpers import ARTIFACTS, until, wait_for_app
 from tests.e2e.test_overview import FEATURE_CENTRE_JS, MAP_FRAME
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -43,7 +43,8 @@ def test_filter_keeps_map_and_table_in_step(page, app_server) -> None:
     page.keyboard.press("Escape")
     page.get_by_text("3 处地块（共 5 处）").wait_for(timeout=20_000)
     wait_for_app(page)
-    page.wait_for_function(
+    until(
+        page,
         "(sel) => document.querySelector(sel).contentDocument.querySelectorAll('path.atlas-parcels').length === 3",
         arg=MAP_FRAME,
     )
@@ -71,7 +72,8 @@ def test_map_click_opens_card_and_row_zooms_map(page, app_server) -> None:
     # the row selector column sits at the left edge; row 1 is below the header (35 px rows)
     page.mouse.click(gbox["x"] + 12, gbox["y"] + 35 + 17)
     wait_for_app(page)
-    page.wait_for_function(
+    until(
+        page,
         "(sel) => document.querySelector(sel).contentWindow.map.getZoom() === 14",
         arg=MAP_FRAME,
         timeout=20_000,

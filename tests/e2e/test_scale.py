@@ -15,7 +15,7 @@ from bench.run import settle
 from bench.synth import write_pack
 from geodata.viewport import FEATURE_BUDGET
 from tests.e2e.conftest import Server, start_server, stop_server
-from tests.e2e.helpers import REPO, wait_for_app
+from tests.e2e.helpers import REPO, until, wait_for_app
 from tests.e2e.test_overview import MAP_FRAME
 
 N = 3000
@@ -38,9 +38,7 @@ def _count(page, selector: str) -> int:
 def test_zoomed_out_the_map_counts_parcels_per_cell_and_a_click_zooms_in(page, big_server) -> None:
     page.goto(big_server.url + "/parcels", wait_until="domcontentloaded")
     wait_for_app(page)
-    page.wait_for_function(
-        f"() => {DOC} && {DOC}.querySelectorAll('.atlas-parcel-cell').length > 0", timeout=60_000
-    )
+    until(page, f"() => {DOC}.querySelectorAll('.atlas-parcel-cell').length > 0", timeout=60_000)
     wait_for_app(page)
     assert _count(page, "path.atlas-parcels") == 0
     labels = page.evaluate(f"() => [...{DOC}.querySelectorAll('.atlas-parcel-cell')].map(e => e.textContent)")
@@ -63,7 +61,7 @@ def test_zoomed_out_the_map_counts_parcels_per_cell_and_a_click_zooms_in(page, b
             cells[0].click();
         }}"""
         )
-        page.wait_for_function(f"() => {DOC}.defaultView.map.getZoom() > {zoom0}", timeout=60_000)
+        until(page, f"() => {DOC}.defaultView.map.getZoom() > {zoom0}", timeout=60_000)
         zoom0 = page.evaluate(f"() => {DOC}.defaultView.map.getZoom()")
     drawn = _count(page, "path.atlas-parcels")
     assert 0 < drawn <= FEATURE_BUDGET
