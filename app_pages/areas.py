@@ -90,11 +90,12 @@ with col_map:
         ]
     )
     render_map(
-        build_overview_map(layers, st.session_state[state.BASEMAP], code),
+        lambda: build_overview_map(layers, st.session_state[state.BASEMAP], code),
         build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP], code),
         key=state.AREAS_MAP,
         height=420,
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
+        cache_key=("overview", cached.data_version(), st.session_state[state.BASEMAP], code),  # same map
     )
     export_areas(state.AREAS_MAP, layers, hl, area, indicators)
 

@@ -50,10 +50,11 @@ with col_map:
     else:
         highlight_gdf = districts[districts["name_zh"] == district]
     render_map(
-        build_overview_map(layers, st.session_state[state.BASEMAP], lang()),
+        lambda: build_overview_map(layers, st.session_state[state.BASEMAP], lang()),
         build_highlight(highlight_gdf[["geometry"]], st.session_state[state.BASEMAP], lang()),
         key=state.OVERVIEW_MAP,
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
+        cache_key=("overview", cached.data_version(), st.session_state[state.BASEMAP], lang()),
     )
     export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district, indicators)
 

@@ -266,7 +266,7 @@ with col_map:
     if notice:
         st.caption(notice)
     out = render_map(
-        build_parcel_base_map(layers, basemap, code),
+        lambda: build_parcel_base_map(layers, basemap, code),
         group,
         key=K["map"],
         height=520,
@@ -281,6 +281,7 @@ with col_map:
             "zoom",
             "bounds",
         ),
+        cache_key=("parcel_base", cached.data_version(), basemap, code),
     )
     export_parcels(K["map"], layers, shown, selected)
     if out and out.get("center") and out.get("zoom"):

@@ -72,7 +72,7 @@ if view == "choropleth":
     col_map, col_table = st.columns([3, 2], gap="medium")
     with col_map:
         render_map(
-            build_choropleth_map(
+            lambda: build_choropleth_map(
                 layers,
                 values,
                 labels,
@@ -84,6 +84,15 @@ if view == "choropleth":
             key="thematic_choropleth_map",
             height=520,
             returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
+            cache_key=(
+                "choropleth",
+                cached.data_version(),
+                tuple(sorted(values.items())),
+                tuple(labels),
+                t("thematic.legend_title", indicator=indicator_label, unit=unit_label(unit, code)),
+                st.session_state[state.BASEMAP],
+                code,
+            ),
         )
         export_choropleth(
             "thematic_choropleth_map",
@@ -127,11 +136,12 @@ else:
     col_map, col_list = st.columns([3, 2], gap="medium")
     with col_map:
         render_map(
-            build_projects_map(layers, st.session_state[state.BASEMAP], code),
+            lambda: build_projects_map(layers, st.session_state[state.BASEMAP], code),
             None,
             key="thematic_projects_map",
             height=520,
             returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
+            cache_key=("projects", cached.data_version(), st.session_state[state.BASEMAP], code),
         )
         export_projects("thematic_projects_map", layers)
     with col_list:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable, Hashable
 
 import folium
 import geopandas as gpd
@@ -18,6 +19,7 @@ from folium.map import FitBounds
 from folium.template import Template
 from folium.utilities import JsCode
 
+from components import folium_render
 from components.assets import use_local_assets
 from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
 from components.map_tools import add_map_tools
@@ -441,27 +443,29 @@ def build_highlight(
 
 
 def render_map(
-    m: folium.Map,
+    m: folium.Map | Callable[[], folium.Map],
     highlight: folium.FeatureGroup | None,
     key: str,
     height: int = 620,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     returned_objects: tuple[str, ...] = ("last_active_drawing", "last_object_clicked"),
+    cache_key: Hashable | None = None,
 ) -> dict:
     """Show a map in Streamlit; return what the user clicked (streamlit-folium's dict).
 
-    ``center``/``zoom`` move the existing map (no rebuild); ``returned_objects`` limits which
-    interactions rerun the page.
+    ``m`` is the base map or a function building it; with a ``cache_key`` naming all it
+    depends on, it is built and rendered once for every session (``folium_render``) and
+    only ``highlight`` is rendered per run. ``center``/``zoom`` move the existing map (no
+    rebuild); ``returned_objects`` limits which interactions rerun the page.
     """
-    from streamlit_folium import st_folium
-
-    return st_folium(
-        m,
+    build = m if callable(m) and not isinstance(m, folium.Map) else (lambda: m)
+    parts = folium_render.base_parts(build, cache_key)
+    return folium_render.show(
+        parts,
+        highlight,
         key=key,
         height=height,
-        use_container_width=True,
-        feature_group_to_add=highlight,
         returned_objects=list(returned_objects),
         center=list(center) if center else None,
         zoom=zoom,

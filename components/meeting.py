@@ -27,6 +27,7 @@ from components import state
 from components.charts import FONT, wrap
 from components.i18n import lang
 from components.map import build_layers_group, build_overview_map, render_map, to_display_point
+from geodata import cached
 from geodata.i18n import translate
 from geodata.tours import PackIndex, Stop, StopFigure, Tour, feature_name, step
 
@@ -319,13 +320,14 @@ def render_map_stop(layers: dict[str, gpd.GeoDataFrame], tour: Tour, i: int, ind
     center = to_display_point(*stop.view.center, stop.basemap)
     with st.container(key=MAP_BOX):
         render_map(
-            build_tour_base_map(layers, stop.basemap, lang()),
+            lambda: build_tour_base_map(layers, stop.basemap, lang()),
             build_stop_group(layers, stop, index, stop.basemap, lang()),
             key=f"{K['map']}_{stop.basemap}",
             height=560,
             center=center,
             zoom=stop.view.zoom,
             returned_objects=(),
+            cache_key=("tour", cached.data_version(), stop.basemap, lang()),
         )
 
 

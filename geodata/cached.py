@@ -51,6 +51,11 @@ def revision() -> int:
     return backend().revision()
 
 
+def data_version() -> tuple[str, int]:
+    """(pack version, store revision): what any picture built from the data depends on."""
+    return _pack_version(), revision()
+
+
 @st.cache_data(show_spinner=False)
 def _layer(name: str, version: str, rev: int = 0) -> gpd.GeoDataFrame:
     return backend().read_layer(name)
