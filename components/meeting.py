@@ -28,6 +28,7 @@ from components.charts import FONT, wrap
 from components.i18n import lang
 from components.map import build_layers_group, build_overview_map, render_map, to_display_point
 from geodata import cached
+from geodata.formats import format_period, unit_label
 from geodata.i18n import translate
 from geodata.tours import PackIndex, Stop, StopFigure, Tour, feature_name, step
 
@@ -190,7 +191,7 @@ def build_stop_group(
 
 
 def _period(f: StopFigure, lang: str) -> str:
-    text = f.period or translate("tour.card.period_unknown", lang)
+    text = format_period(f.period, lang) or translate("tour.card.period_unknown", lang)
     return text + (translate("tour.card.inferred", lang) if f.period_inferred else "")
 
 
@@ -226,18 +227,26 @@ def build_stop_cards_html(figures: list[StopFigure], lang: str) -> str:
 
 
 def build_stop_chart(figures: list[StopFigure], title: str, lang: str) -> go.Figure:
-    """Horizontal bars of a stop's cited figures (one unit), largest on top, with the source line."""
+    """Horizontal bars of a stop's cited figures (one unit), largest on top, with the source line.
+
+    Bars, their text and the axis keep the source's numbers and unit, worded by ``geodata.formats``
+    as on every other page.
+
+    Examples
+    --------
+    >>> f = StopFigure(id="x", area="钱塘区", subject="", label="output", value=3700.0,
+    ...     display="over 3,700 × 100 million yuan", unit="亿元", period="", period_inferred=False,
+    ...     source="002.txt", quote="q")
+    >>> fig = build_stop_chart([f], "Output", "en")
+    >>> fig.layout.xaxis.title.text, list(fig.data[0].x), fig.data[0].text
+    ('Unit: 100 million yuan', [3700.0], ('over 3,700 × 100 million yuan',))
+    """
     rows = sorted(figures, key=lambda f: f.value)
     texts = [f"{f.subject} · {f.label}" if f.subject else f.label for f in rows]
     # English wraps between words; Chinese has no spaces and wraps anywhere
     labels = ["<br>".join(textwrap.wrap(x, 26)) if lang == "en" else wrap(x, 13) for x in texts]
     sources = "; ".join(f"[{n}] {src}" for src, n in source_marks(figures).items())
     notes = [translate("tour.chart.source", lang, sources=sources)]
-    notes += [
-        translate("tour.chart.factor", lang, factor=n)
-        for n in dict.fromkeys(f.factor_note for f in rows)
-        if n
-    ]
     fig = go.Figure(
         go.Bar(
             x=[f.value for f in rows],
@@ -251,7 +260,8 @@ def build_stop_chart(figures: list[StopFigure], title: str, lang: str) -> go.Fig
             cliponaxis=False,
         )
     )
-    unit = rows[0].unit if rows else ""
+    # the unit as the app's other charts word it: 亿元 is "100 million yuan" in English, never converted
+    unit = unit_label(rows[0].unit, lang) if rows else ""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}},
         xaxis_title=translate("tour.chart.axis", lang, unit=unit),
@@ -380,11 +390,6 @@ def render_stop_text(
                 "tour.stop.sources", lang, sources="  ".join(f"[{n}] {src}" for src, n in marks.items())
             )
         )
-        notes += [
-            translate("tour.chart.factor", lang, factor=n)
-            for n in dict.fromkeys(f.factor_note for f in cards)
-            if n
-        ]
     st.markdown(
         "".join(f'<div class="meeting-note">{html.escape(n)}</div>' for n in notes), unsafe_allow_html=True
     )

@@ -11,7 +11,8 @@ language ("stop 3: 'view.zoom' must be between 5 and 18"):
 1. the JSON Schema ``tour.schema.json`` (structure, types, ranges), with ``jsonschema``;
 2. checks against the data pack: highlighted features, cited indicators and basemaps
    exist, a highlighted feature's layer is shown, a chart's figures share one unit,
-   and every number in a caption is stated by one of the figures the stop cites.
+   and every number in a caption is stated by one of the figures the stop cites, as the
+   app shows it (``geodata.formats``: the source's number, never converted).
 
 Pure: no Streamlit. ``PackIndex`` carries what the checks need to know about the pack.
 """
@@ -32,6 +33,7 @@ import jsonschema
 import pandas as pd
 import yaml
 
+from geodata.formats import format_value, indicator_name
 from geodata.i18n import translate
 from geodata.schema import PACK_DIR
 from geodata.store import default_pack_dir
@@ -305,25 +307,59 @@ def _numbers(text: str) -> set[float]:
     return {float(m.replace(",", "")) for m in _NUMBER.findall(text)}
 
 
-#: "100 million" is the English word for 亿 (a unit, as in 亿元以上 "over 100 million yuan"), not a figure.
-_UNIT_WORDS = re.compile(r"(?:×\s*)?\b100 million\b")
+#: The English multipliers of ``geodata.formats``' units, which are part of a unit, not figures:
+#: "× 100 million" (亿, as in "210 × 100 million yuan"), "× 10,000" (万), and a bare
+#: "100 million" for 亿 on its own (亿元以上 "over 100 million yuan").
+_UNIT_WORDS = re.compile(r"×\s*(?:100 million|10,000)\b|\b100 million\b")
+#: A number, and an English scale word after it: "370 billion" is 370,000,000,000 as read.
+_CAPTION_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s+(billion|million)\b)?")
+_SCALE = {"billion": 1e9, "million": 1e6}
+
+
+def caption_figures(text: str) -> dict[float, str]:
+    """The figures a text states, as values read the way a reader reads them, each with how it
+    is written: the unit multipliers (``× 100 million``, ``× 10,000``) are not figures, and a
+    number with "billion" or "million" after it is that many billions or millions.
+
+    >>> caption_figures("47 projects of over 100 million yuan, 1,018 mu, 3,700 × 100 million yuan")
+    {47.0: '47', 1018.0: '1018', 3700.0: '3700'}
+    >>> caption_figures("passed 370 billion yuan")
+    {370000000000.0: '370 billion'}
+    """
+    out: dict[float, str] = {}
+    for m in _CAPTION_NUMBER.finditer(_UNIT_WORDS.sub(" ", text)):
+        value = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            out.setdefault(value * _SCALE[m.group(2)], m.group(0))
+        else:
+            out.setdefault(value, f"{value:g}")
+    return out
 
 
 def caption_numbers(text: str) -> set[float]:
-    """The figures a caption states: its numbers, less the English unit word for 亿.
+    """The figures a caption states (see ``caption_figures``).
 
     >>> sorted(caption_numbers("47 projects of over 100 million yuan, 1,018 mu"))
     [47.0, 1018.0]
+    >>> sorted(caption_numbers("2,000 × 10,000 yuan or more; 17.151 billion yuan"))
+    [2000.0, 17151000000.0]
     """
-    return _numbers(_UNIT_WORDS.sub(" ", text))
+    return set(caption_figures(text))
 
 
 def stated_numbers(rows: pd.DataFrame, shown: Iterable[str] = ()) -> set[float]:
     """Every number the cited indicator rows state: values, numbers in their wording and period,
-    and the numbers of the figures as ``shown`` on screen (English converts 亿元 to billion yuan)."""
+    and the figures as ``shown`` on screen — ``geodata.formats.format_value``, which keeps the
+    source's number in both languages (``210 × 100 million yuan``), so a caption that converts
+    a figure ("21 billion yuan") states a number no row states and is refused.
+
+    >>> rows = pd.DataFrame([dict(value=3700.0, value_text="3700", period="去年", indicator="总产值")])
+    >>> sorted(stated_numbers(rows, ["over 3,700 × 100 million yuan"]))
+    [3700.0]
+    """
     out: set[float] = set()
     for text in shown:
-        out |= _numbers(text)
+        out |= caption_numbers(text)
     for _, row in rows.iterrows():
         out.add(float(row["value"]))
         for col in ("value_text", "period", "subject", "indicator", "indicator_en"):
@@ -359,14 +395,15 @@ def pack_problems(tour: Tour, index: PackIndex, lang: str) -> list[str]:
         for cap_lang in ("zh", "en"):
             shown = [f.display for f in stop_figures(known, index, cap_lang)]
             stated = stated_numbers(index.indicators.loc[known], shown)
-            for number in sorted(caption_numbers(stop.caption.get(cap_lang)) - stated):
+            figures = caption_figures(stop.caption.get(cap_lang))
+            for number in sorted(set(figures) - stated):
                 out.append(
                     translate(
                         "tour.error.caption_number",
                         lang,
                         where=where,
                         caption=translate(f"tour.caption_lang.{cap_lang}", lang),
-                        number=f"{number:g}",
+                        number=figures[number],
                     )
                 )
     return out
@@ -442,17 +479,6 @@ def feature_name(index: PackIndex, fid: str, lang: str) -> str:
 
 # --- the figures a stop shows -----------------------------------------------------------------
 
-#: Chinese money units in English: the factor to the English unit, the unit, and the stated conversion.
-_EN_SCALED_UNITS: dict[str, tuple[float, str, str]] = {
-    "亿元": (0.1, "billion yuan", "1 亿元 = 100 million yuan = 0.1 billion yuan"),
-    "万亿元": (1.0, "trillion yuan", "1 万亿元 = 1 trillion yuan"),
-    "万元": (0.01, "million yuan", "1 万元 = 10,000 yuan = 0.01 million yuan"),
-    "元": (1.0, "yuan", ""),
-    "亿美元": (0.1, "billion US dollars", "1 亿美元 = 100 million US dollars = 0.1 billion US dollars"),
-    "万美元": (0.01, "million US dollars", "1 万美元 = 10,000 US dollars = 0.01 million US dollars"),
-}
-_SUFFIX_QUALIFIERS = ("以上",)
-
 
 @dataclass(frozen=True)
 class StopFigure:
@@ -462,65 +488,21 @@ class StopFigure:
     area: str
     subject: str
     label: str
-    value: float  # in ``unit`` (for English money figures: after conversion)
-    display: str
-    unit: str
+    value: float  # as the source states it, in ``unit``
+    display: str  # ``geodata.formats.format_value``: the wording every other page shows
+    unit: str  # the source's unit (亿元, 个); ``formats.unit_label`` words it for an axis
     period: str
     period_inferred: bool
     source: str
     quote: str
-    factor_note: str = ""
-
-
-def format_number_en(value: float) -> str:
-    """A number in English: thousands separators, ``million`` and ``billion`` for large ones.
-
-    Examples
-    --------
-    >>> format_number_en(1018), format_number_en(21.0), format_number_en(10.158)
-    ('1,018', '21', '10.158')
-    >>> format_number_en(2_000_000), format_number_en(14_000_000)
-    ('2 million', '14 million')
-    """
-    from geodata.figures import format_number
-
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if abs(value) >= size:
-            return f"{format_number(round(value / size, 4))} {word}"
-    return format_number(round(value, 4))
-
-
-def _english(value: float, unit: str, unit_en: str, qualifier: str, lang: str) -> tuple[float, str, str, str]:
-    """(value, display, unit, conversion note) of a figure in English."""
-    quals = [q for q in (qualifier or "").split(";") if q]
-    before = [translate(f"tour.qualifier.{q}", lang) for q in quals if q not in _SUFFIX_QUALIFIERS]
-    after = [translate(f"tour.qualifier.{q}", lang) for q in quals if q in _SUFFIX_QUALIFIERS]
-    note = ""
-    if unit in _EN_SCALED_UNITS:
-        factor, unit_out, note = _EN_SCALED_UNITS[unit]
-        value = value * factor
-        core = f"{format_number_en(value)} {unit_out}"
-    elif unit == "%":
-        unit_out, core = "%", f"{format_number_en(value)}%"
-    elif unit == "名次":
-        unit_out, core = "rank", f"No. {format_number_en(value)}"
-    elif unit_en == "count":  # 个: a bare count reads best as the number alone
-        unit_out, core = "", format_number_en(value)
-    elif unit_en.startswith("10,000 "):
-        unit_out = unit_en.removeprefix("10,000 ")
-        note = f"1 {unit} = 10,000 {unit_out}"
-        value = value * 10_000
-        core = f"{format_number_en(value)} {unit_out}"
-    else:
-        unit_out, core = unit_en, f"{format_number_en(value)} {unit_en}".strip()
-    return value, " ".join([*before, core, *after]), unit_out, note
 
 
 def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFigure]:
     """The cited indicator rows as figures worded for ``lang``, in the order cited.
 
-    Chinese keeps the source's units (亿元, 万元); English converts money to million/billion
-    yuan and says by which factor (``factor_note``).
+    A figure reads as it does on every other page (``geodata.formats.format_value``): the
+    number the source states, its unit translated word for word, nothing converted — so
+    in English 亿元 is "× 100 million yuan", never billions.
 
     Examples
     --------
@@ -531,28 +513,22 @@ def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFi
     >>> [(f.label, f.display) for f in stop_figures(["a"], idx, "zh")]
     [('总投资', '约 210 亿元')]
     >>> f = stop_figures(["a"], idx, "en")[0]
-    >>> f.label, f.display, f.factor_note
-    ('total investment', 'about 21 billion yuan', '1 亿元 = 100 million yuan = 0.1 billion yuan')
+    >>> f.label, f.display, f.value, f.unit
+    ('total investment', 'about 210 × 100 million yuan', 210.0, '亿元')
     """
-    from geodata.figures import format_value
-
     out: list[StopFigure] = []
     for iid in ids:
         row = index.indicators.loc[iid]
-        value, unit, qualifier = float(row["value"]), str(row["unit"]), str(row.get("qualifier") or "")
+        value, unit = float(row["value"]), str(row["unit"])
         subject = str(row.get("subject") or "")
         if lang == "en":
-            value, display, unit_out, note = _english(
-                value, unit, str(row.get("unit_en") or ""), qualifier, lang
-            )
-            label = str(row.get("indicator_en") or row["indicator"])
+            label = indicator_name(row["indicator"], row.get("indicator_en"), lang)
             if _CJK.search(subject):
                 # the subject (a fund's or a plan's name) exists in Chinese only: name the
                 # area in English instead; ``_disambiguate`` brings the Chinese name back
                 # where two figures would otherwise read the same
                 subject = area_name_en(index, subject) or area_name_en(index, str(row["area"]))
         else:
-            display, unit_out, note = format_value(value, unit, qualifier), unit, ""
             label = str(row["indicator"])
         out.append(
             StopFigure(
@@ -561,13 +537,12 @@ def stop_figures(ids: Iterable[str], index: PackIndex, lang: str) -> list[StopFi
                 subject=subject,
                 label=label,
                 value=value,
-                display=display,
-                unit=unit_out,
+                display=format_value(value, unit, row.get("qualifier"), lang),
+                unit=unit,
                 period=str(row.get("period") or ""),
                 period_inferred=str(row.get("period_basis") or "").startswith("inferred"),
                 source=str(row["source"]),
                 quote=str(row["quote"]),
-                factor_note=note,
             )
         )
     return _disambiguate(out, index) if lang == "en" else out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from streamlit.testing.v1 import AppTest
 from components import state
 from components.basemaps import basemaps
 from geodata import store
+from geodata.formats import unit_label
 from geodata.i18n import translate
 from geodata.schema import LAYERS
 from geodata.tours import list_tour_files, load_tours, pack_index, stop_figures
+from tests.app.test_languages import _assert_english
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/meeting.py"
@@ -77,7 +80,18 @@ def test_every_stop_of_every_tour_renders(index, lang: str) -> None:
             cards = {f.id: f.display for f in stop_figures(stop.cards, index, lang)}
             shown = dict(re.findall(r'data-figure-id="([^"]+)".*?meeting-card-value">(.*?)</div>', text))
             assert shown == cards, where
+            # one money rule: the source's number, never converted (no billions, no conversion notes)
+            assert "billion" not in text, where
+            if lang == "en":  # periods, labels, notes: no Chinese left outside quotes
+                _assert_english(at, where)
             assert len(at.get("plotly_chart")) == (1 if stop.chart else 0), where
+            if stop.chart:
+                spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+                unit = unit_label(index.indicators.loc[stop.chart.indicators[0], "unit"], lang)
+                assert spec["layout"]["xaxis"]["title"]["text"] == translate(
+                    "tour.chart.axis", lang, unit=unit
+                )
+                assert "billion" not in json.dumps(spec, ensure_ascii=False), where
             assert at.button(key=K["prev"]).disabled == (i == 0)
             assert at.button(key=K["next"]).disabled == (i == len(tour.stops) - 1)
             assert at.selectbox(key=K["jump"]).value == i
@@ -115,3 +129,34 @@ def test_a_broken_tour_file_is_reported_not_offered(tmp_path, monkeypatch) -> No
     at = _open("en")
     assert "99-broken.yaml · tour: 'stops' needs at least 1 entries" in at.error[0].value
     assert "broken" not in at.selectbox(key=K["tour"]).options
+
+
+def _card_values(at: AppTest, card: str) -> dict[str, str]:
+    """Figure id -> the value shown on its card (``card``: the card's CSS class)."""
+    text = _markdown(at)
+    return dict(re.findall(rf'data-figure-id="([^"]+)".*?{card}-value">(.*?)</div>', text, flags=re.S))
+
+
+def test_a_meeting_card_reads_as_the_overview_card_in_english(index) -> None:
+    """One money rule: the meeting screen shows a figure as the overview's cards do, no billions."""
+    overview = AppTest.from_file(APP, default_timeout=60)
+    overview.session_state["lang"] = "en"
+    overview.switch_page("app_pages/overview.py").run()
+    overview.selectbox(key=state.OVERVIEW_DISTRICT).select("钱塘区").run()
+    assert not overview.exception, overview.exception
+    on_overview = _card_values(overview, "atlas-card")
+
+    at = _open("en")
+    at.selectbox(key=K["tour"]).set_value("qiantang-manufacturing").run()
+    at.button(key=K["start"]).click().run()
+    assert not at.exception, at.exception
+    on_meeting = _card_values(at, "meeting-card")
+
+    both = set(on_meeting) & set(on_overview)
+    assert {"s002-012", "s002-007"} <= both, (on_meeting, on_overview)
+    assert {i: on_meeting[i] for i in both} == {i: on_overview[i] for i in both}
+    assert on_meeting["s002-012"] == "over 3,700 × 100 million yuan"
+    assert on_meeting["s002-007"] == "171.51 × 100 million yuan"
+    text = _markdown(at)
+    assert "billion" not in text
+    assert "Conversion" not in text

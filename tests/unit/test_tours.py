@@ -8,9 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from components.basemaps import basemaps
 from geodata import store
+from geodata.figures import key_figures
+from geodata.formats import format_number
 from geodata.i18n import catalogue
 from geodata.schema import LAYERS
 from geodata.tours import (
@@ -135,6 +138,13 @@ BAD = [
         "stop 1: the Chinese caption says 22, which none of the figures this stop cites states",
     ),
     (
+        "a money figure converted to billions",
+        # 21 is stated (21 宗), but "21 billion" is 21,000,000,000 as read: no figure states that
+        _set("stops/0/caption/en", "21 parcels, 1,018 mu and 21 billion yuan."),
+        "en",
+        "stop 1: the English caption says 21 billion, which none of the figures this stop cites states",
+    ),
+    (
         "a number without its figure",
         _set("stops/0/cards", ["s000-004"]),
         "zh",
@@ -233,16 +243,86 @@ def test_every_number_in_a_shipped_caption_is_stated_by_its_cited_rows(index) ->
     assert checked >= 20  # the captions do cite figures; an empty check would prove nothing
 
 
-def test_english_figures_convert_yuan_and_state_the_factor(index) -> None:
-    zh = {f.id: f for f in stop_figures(["s000-003", "s000-006", "s000-005", "s002-008"], index, "zh")}
-    en = {f.id: f for f in stop_figures(["s000-003", "s000-006", "s000-005", "s002-008"], index, "en")}
+def test_figures_keep_the_source_number_in_both_languages(index) -> None:
+    """One money rule: a tour figure keeps its source's number and unit (geodata/formats.py)."""
+    ids = ["s000-003", "s000-006", "s000-005", "s002-008", "s002-027"]
+    zh = {f.id: f for f in stop_figures(ids, index, "zh")}
+    en = {f.id: f for f in stop_figures(ids, index, "en")}
     assert zh["s000-003"].display == "约 210 亿元"
-    assert en["s000-003"].display == "about 21 billion yuan"
-    assert "100 million yuan" in en["s000-003"].factor_note
-    assert en["s000-006"].display.endswith("2 million m²")
-    assert en["s000-006"].factor_note
+    assert en["s000-003"].display == "about 210 × 100 million yuan"
+    assert (en["s000-003"].value, en["s000-003"].unit) == (210.0, "亿元")
+    assert en["s000-006"].display == "about 200 × 10,000 m²"  # 万平方米: not "2 million m²"
     assert en["s000-005"].display == "planned 1,018 mu"
-    assert en["s002-008"].display == "No. 1"
+    assert en["s002-008"].display == "rank 1"
+    assert en["s002-027"].display == "47"
+    for f in en.values():
+        assert "billion" not in f.display, f.display
+        assert "million m" not in f.display, f.display
+        assert not hasattr(f, "factor_note")
+
+
+def test_every_english_money_figure_of_a_shipped_tour_states_the_source_number(index) -> None:
+    tours, _ = load_tours(index, "en")
+    cited = {i for t in tours for s in t.stops for i in s.cited}
+    money = [i for i in cited if index.indicators.loc[i, "unit"] == "亿元"]
+    assert money
+    for f in stop_figures(money, index, "en"):
+        row = index.indicators.loc[f.id]
+        assert "× 100 million yuan" in f.display, f.display
+        assert "billion" not in f.display, f.display
+        assert format_number(float(row["value"])) in f.display, (f.id, f.display)
+        assert f.value == float(row["value"])
+
+
+def test_a_tour_figure_reads_as_on_every_other_page(index) -> None:
+    """The meeting card shows the same text as the area pages' cards (geodata.figures) for a figure."""
+    tours, _ = load_tours(index, "en")
+    cited = list(dict.fromkeys(i for t in tours for s in t.stops for i in s.cited))
+    for lang in ("zh", "en"):
+        pages = {}
+        for area in set(index.indicators.loc[cited, "area"]):
+            pages |= {f.id: f.display for f in key_figures(index.indicators, area, lang)}
+        tour = {f.id: f.display for f in stop_figures(cited, index, lang)}
+        both = set(pages) & set(tour)
+        assert len(both) >= 10, both  # headline figures the tours cite
+        assert {i: tour[i] for i in both} == {i: pages[i] for i in both}
+
+
+def _qiantang() -> dict:
+    path = next(p for p in list_tour_files() if p.name.startswith("02-qiantang"))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_a_caption_that_converts_money_is_refused(index) -> None:
+    """The captions used to say billions; the figures beside them say × 100 million yuan."""
+    data = _qiantang()
+    first = data["stops"][0]["caption"]
+    assert "3,700 × 100 million yuan" in first["en"]
+    assert "3,700 亿元" in first["zh"]
+    assert parse_tour(copy.deepcopy(data), index, "en")  # the shipped wording passes
+    first["en"] = (
+        "Last year Qiantang's above-scale industrial output passed 370 billion yuan; in the first quarter "
+        "of this year above-scale industrial value added reached 17.151 billion yuan."
+    )
+    data["stops"][1]["caption"]["en"] = "Qiantang signed 47 projects, 7 of them worth 1 billion yuan or more."
+    with pytest.raises(TourError) as exc:
+        parse_tour(data, index, "en")
+    says = "the English caption says {}, which none of the figures this stop cites states"
+    assert exc.value.problems == [
+        "stop 1: " + says.format("17.151 billion"),
+        "stop 1: " + says.format("370 billion"),
+        # "≥1bn CNY" in the row's English name is no licence to convert 10 亿元 to "1 billion"
+        "stop 2: " + says.format("1 billion"),
+    ]
+
+
+def test_captions_read_unit_multipliers_as_units_and_scale_words_as_scale() -> None:
+    assert caption_numbers("over 3,700 × 100 million yuan") == {3700.0}
+    assert caption_numbers("2,000 × 10,000 yuan or more") == {2000.0}
+    assert caption_numbers("370 billion yuan") == {370e9}
+    assert caption_numbers("2 million m²") == {2e6}
+    assert caption_numbers("projects of over 100 million yuan") == set()
+    assert caption_numbers("10,000 firms") == {10_000.0}  # a figure, not a multiplier
 
 
 def test_bounds_views_fit_the_map() -> None:
@@ -253,12 +333,12 @@ def test_bounds_views_fit_the_map() -> None:
 
 
 def test_every_dynamic_message_key_exists() -> None:
-    """Keys built at run time (qualifiers, types, schema keywords) that the code scan cannot see."""
+    """Keys built at run time (types, schema keywords) that the code scan cannot see.
+
+    Qualifiers (约, 超, 以上 ...) are worded by geodata/formats.py's glossary, as on every other
+    page; tests/unit/test_formats.py checks that it knows each one the pack uses.
+    """
     cat = catalogue()
-    indicators = store.read_pack_table("indicators")
-    qualifiers = {q for v in indicators["qualifier"].fillna("") for q in str(v).split(";") if q}
-    missing = [q for q in qualifiers if f"tour.qualifier.{q}" not in cat]
-    assert not missing, missing
     schema_text = SCHEMA_PATH.read_text(encoding="utf-8")
     for kw in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum"):
         assert f"tour.error.{kw}" in cat
