@@ -340,12 +340,26 @@ if selected in known["parcel_ids"]:
     else:
         st.info(t("parcels.no_policy", district=place(row["district"])))
 
-render_brochure_panel(parcels, layers, policies, cached.table("sources"), [selected] if selected else [])
+names = names_by_lang[code]
+brochure_pick = [p for p in st.session_state.get("export_brochure_pick", []) if p in names]
+render_brochure_panel(
+    parcels,
+    layers,
+    policies,
+    cached.table("sources"),
+    [selected] if selected else [],
+    # the filtered parcels, capped like the compare picker (100,000 options slowed every rerun)
+    choices=capped_choices(
+        shown["id"],
+        list(dict.fromkeys([*brochure_pick, *([selected] if selected in names else [])])),
+        LIST_LIMIT,
+    ),
+    names=names,
+)
 
 # ---- compare
 st.divider()
 st.subheader(t("parcels.compare"))
-names = names_by_lang[code]
 st.multiselect(
     t("parcels.compare_pick"),
     capped_choices(shown["id"], list(st.session_state[K["compare"]]), LIST_LIMIT),

@@ -9,7 +9,7 @@ showed (its extent) comes from the page's ``render_map`` result (``bounds`` in
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -201,14 +201,23 @@ def render_brochure_panel(
     policies: pd.DataFrame,
     sources: pd.DataFrame,
     preselected: Sequence[str] = (),
+    choices: Sequence[str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
-    """Pick parcels, make one PDF with a page each (progress bar while it is made), download it."""
-    names = dict(zip(parcels["id"], parcels["name_en" if lang() == "en" else "name_zh"], strict=True))
+    """Pick parcels, make one PDF with a page each (progress bar while it is made), download it.
+
+    ``choices`` (default: every parcel) are the ids offered and ``names`` their display names
+    in the session language; with many parcels the page passes a capped list, as for the
+    compare picker, so a 100,000-option list is not sent with every rerun.
+    """
+    if names is None:
+        names = dict(zip(parcels["id"], parcels["name_en" if lang() == "en" else "name_zh"], strict=True))
+    offered = list(names) if choices is None else list(choices)
     with st.expander(t("export.brochure.button"), icon=":material/picture_as_pdf:"):
         picked = st.multiselect(
             t("export.brochure.pick"),
-            list(names),
-            default=[p for p in preselected if p in names],
+            offered,
+            default=[p for p in preselected if p in set(offered)],
             format_func=names.get,
             key="export_brochure_pick",
         )
