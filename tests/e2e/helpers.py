@@ -8,8 +8,11 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "e2e" / "artifacts"
 
 
-def wait_for_app(pg, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished running the script (its own harness does this)."""
+def wait_for_app(pg, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script (its own harness does this).
+
+    60 s: on a loaded 2-core machine (load ~30) a first run of a page took over 30 s.
+    """
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
