@@ -20,6 +20,7 @@ upgrade that changes them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -102,7 +103,7 @@ def base_parts(build: Callable[[], folium.Map], cache_key: Hashable | None) -> M
     return _cached_parts(cache_key, build)
 
 
-def feature_group_script(group: folium.FeatureGroup, map_id: str) -> tuple[str, list[str], list[str]]:
+def feature_group_script(group: folium.FeatureGroup) -> tuple[str, list[str], list[str]]:
     """The script that adds ``group`` to the browser's map (``map_div``), and its links.
 
     ``st_folium`` renders the group inside the base map object; a bare map stands in for
@@ -112,6 +113,13 @@ def feature_group_script(group: folium.FeatureGroup, map_id: str) -> tuple[str, 
     script = stf._get_feature_group_string(group, map=holder, idx=0)
     css, js = _links(group)
     return script, css, js
+
+
+@functools.lru_cache(maxsize=256)
+def _component_key(script: str, key: str) -> str:
+    """``st_folium``'s component key: a regex pass and a hash over the ~400 KB base-map
+    script, done once per (map, key) instead of on every rerun."""
+    return stf.generate_js_hash(script, key, False)
 
 
 def _defaults(parts: MapParts, returned_objects: list[str] | None) -> dict:
@@ -148,14 +156,14 @@ def component_args(
     fg_script = None
     css, js = list(parts.css_links), list(parts.js_links)
     if group is not None:
-        fg_script, fg_css, fg_js = feature_group_script(group, parts.map_id)
+        fg_script, fg_css, fg_js = feature_group_script(group)
         css, js = css + fg_css, js + fg_js
     return {
         "script": parts.script,
         "header": parts.header,
         "html": parts.html,
         "id": parts.map_id,
-        "key": stf.generate_js_hash(parts.script, key, False),
+        "key": _component_key(parts.script, key),
         "height": height,
         "width": None,
         "returned_objects": returned_objects,
