@@ -30,8 +30,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
+# ruff, then the import-linter contracts (the layers of the code, in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The parcel map at 5 .. 100,000 parcels beside a plain-folium baseline, in Chromium
 # (about half an hour; quick: make bench BENCH_ARGS="--sizes shipped,1000 --runs 1 --sessions 5").
@@ -41,8 +43,8 @@ bench: $(STAMP)
 
 # Rebuild the shipped data pack from its sources (needs the optional `build` extra).
 build-pack: $(STAMP)
-	$(BIN)/python -m geodata.pack.build_districts
-	$(BIN)/python -m geodata.pack.build_places
+	$(BIN)/python -m scripts.pack.build_districts
+	$(BIN)/python -m scripts.pack.build_places
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -4,16 +4,16 @@ figures grouped as output, investment, funds and innovation, compare areas, down
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import cached, state
 from components.charts import build_bar_chart, source_note
 from components.export_panel import export_areas
 from components.i18n import lang, place, t
 from components.map import build_highlight, build_overview_map, render_map
-from geodata import cached, formats
-from geodata.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
-from geodata.formats import format_period, format_value, place_or_quote, quote_zh, unit_label
-from geodata.schema import FOCUS_DISTRICTS
-from geodata.selection import new_click
+from geodata.domain.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
+from geodata.geo.selection import new_click
+from geodata.model.schema import FOCUS_DISTRICTS
+from geodata.text import formats
+from geodata.text.formats import format_period, format_value, place_or_quote, quote_zh, unit_label
 
 DOWNLOAD_COLUMNS = [
     "id",

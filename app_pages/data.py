@@ -7,14 +7,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import cached, state
 from components.data_auth import editors, sign_in_form, sign_out_button
 from components.data_map import build_preview_map
 from components.i18n import t
 from components.map import render_map
-from geodata import cached, importer
-from geodata.backends import EDITABLE_COLUMNS, ConflictError, StoreError
-from geodata.schema import PARCEL_STATUS_ZH
+from geodata import ingest as importer
+from geodata.model.schema import PARCEL_STATUS_ZH
+from geodata.store import EDITABLE_COLUMNS, ConflictError, StoreError
 
 K = state.DATA
 st.title(t("data.title"))

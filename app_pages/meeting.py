@@ -4,11 +4,10 @@ import html
 
 import streamlit as st
 
-from components import meeting, state
+from components import cached, meeting, state
 from components.basemaps import basemaps, tianditu_key
 from components.i18n import lang, t
-from geodata import cached
-from geodata.tours import load_tours, pack_index, stop_figures
+from geodata.domain.tours import load_tours, pack_index, stop_figures
 
 K = state.MEETING
 st.session_state.setdefault(K["presenting"], False)

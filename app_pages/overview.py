@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from components import cards, state
+from components import cached, cards, state
 from components.export_panel import export_overview
 from components.i18n import lang, place, t
 from components.map import build_highlight, build_overview_map, render_map
-from geodata import cached
-from geodata.figures import figure_count, key_figures
-from geodata.schema import FOCUS_DISTRICTS
-from geodata.selection import Clicked, new_click
+from geodata.domain.figures import figure_count, key_figures
+from geodata.geo.selection import Clicked, new_click
+from geodata.model.schema import FOCUS_DISTRICTS
 
 layers = cached.all_layers()
 indicators = cached.table("indicators")

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import cached, state
 from components.cards import build_feature_facts, render_feature_card
 from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import keep_in_url, lang, place, t
@@ -21,11 +21,8 @@ from components.parcel_layer import (
     display_bounds_to_wgs84,
     layer_notice,
 )
-from geodata import cached
-from geodata.exports import to_csv_bytes, to_xlsx
-from geodata.figures import format_value
-from geodata.formats import format_number, indicator_name, term
-from geodata.parcels import (
+from geodata.domain.figures import format_value
+from geodata.domain.parcels import (
     ParcelQuery,
     ViewState,
     filter_parcels,
@@ -39,9 +36,17 @@ from geodata.parcels import (
     state_to_params,
     within_radius,
 )
-from geodata.schema import NOT_PUBLISHED_ZH, PARCEL_COLUMNS, PARCEL_STATUS_ZH
-from geodata.selection import new_click
-from geodata.viewport import bounds_from_map, capped_choices, near_candidates, subset_anchors, zoom_from_map
+from geodata.export.tables import to_csv_bytes, to_xlsx
+from geodata.geo.selection import new_click
+from geodata.geo.viewport import (
+    bounds_from_map,
+    capped_choices,
+    near_candidates,
+    subset_anchors,
+    zoom_from_map,
+)
+from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_COLUMNS, PARCEL_STATUS_ZH
+from geodata.text.formats import format_number, indicator_name, term
 
 K = state.PARCELS  # the page's session-state keys
 code = lang()

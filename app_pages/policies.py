@@ -2,11 +2,10 @@
 
 import streamlit as st
 
+from components import cached
 from components.i18n import lang, place, t
 from components.policy_view import build_budget_chart, esc, render_matches
-from geodata import cached
-from geodata.formats import term
-from geodata.policies import (
+from geodata.domain.policies import (
     CURRENCY_UNIT,
     DISTRICT_QUOTES,
     Profile,
@@ -20,7 +19,8 @@ from geodata.policies import (
     news_caveat,
     sector_options,
 )
-from geodata.schema import DISTRICT_NAMES
+from geodata.model.schema import DISTRICT_NAMES
+from geodata.text.formats import term
 
 ANY_SECTOR = "不限行业"  # the "any sector" choice (a value, shown translated)
 code = lang()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
+from components import cached
 from components.i18n import lang, place, t
-from geodata import cached
-from geodata.formats import format_date, format_period, indicator_name, term, unit_label
-from geodata.schema import INDICATOR_CATEGORIES
+from geodata.model.schema import INDICATOR_CATEGORIES
+from geodata.text.formats import format_date, format_period, indicator_name, term, unit_label
 
 code = lang()
 en = code == "en"

@@ -4,14 +4,13 @@ and started projects sized by investment, each with the table it was drawn from.
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import cached, state
 from components.export_panel import export_choropleth, export_projects
 from components.i18n import lang, place, t
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
-from geodata import cached
-from geodata.areas import choropleth_indicators, choropleth_values, classify
-from geodata.figures import format_value
-from geodata.formats import format_period, indicator_name, unit_label
+from geodata.domain.areas import choropleth_indicators, choropleth_values, classify
+from geodata.domain.figures import format_value
+from geodata.text.formats import format_period, indicator_name, unit_label
 
 layers = cached.all_layers()
 indicators = cached.table("indicators")

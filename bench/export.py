@@ -26,11 +26,11 @@ os.environ.setdefault("ATLAS_STORE", str(Path(tempfile.mkdtemp()) / "atlas.gpkg"
 
 import geopandas as gpd  # noqa: E402
 
-from geodata import store  # noqa: E402
-from geodata.brochure import BrochureConfig, build_brochure  # noqa: E402
-from geodata.chart_export import area_charts  # noqa: E402
-from geodata.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture  # noqa: E402
-from geodata.schema import FOCUS_DISTRICTS, LAYERS  # noqa: E402
+from geodata.export.brochure import BrochureConfig, build_brochure  # noqa: E402
+from geodata.export.charts import area_charts  # noqa: E402
+from geodata.export.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture  # noqa: E402
+from geodata.model import pack_reader  # noqa: E402
+from geodata.model.schema import FOCUS_DISTRICTS, LAYERS  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 OFFLINE = BasemapChoice("offline", "离线底图（本地数据）")
@@ -53,10 +53,10 @@ def _median(fn) -> dict[str, float]:
 
 
 def main() -> None:
-    layers = {n: store.read_pack_layer(n) for n in LAYERS}
-    indicators = store.read_pack_table("indicators")
-    sources = store.read_pack_table("sources")
-    policies = store.read_pack_table("policies")
+    layers = {n: pack_reader.read_pack_layer(n) for n in LAYERS}
+    indicators = pack_reader.read_pack_table("indicators")
+    sources = pack_reader.read_pack_table("sources")
+    policies = pack_reader.read_pack_table("policies")
     d = layers["districts"]
     view = MapView.around(d[d["name_zh"].isin(FOCUS_DISTRICTS)], 0.02)
     charts = tuple(area_charts(indicators, "西湖区", "zh")[:2])

@@ -1,7 +1,7 @@
 """The basemaps on offer, and which coordinate system each one is drawn in.
 
 Data stays in WGS-84. Amap (高德) tiles are drawn in GCJ-02, so over an Amap basemap
-every overlay is shifted to GCJ-02 for drawing (``geodata.crs``) and clicks are
+every overlay is shifted to GCJ-02 for drawing (``geodata.geo.crs``) and clicks are
 shifted back; every other basemap here is WGS-84 (Tianditu's ``_w`` tile sets are
 CGCS2000 on Web Mercator, which matches WGS-84 to well under a metre).
 """
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import xyzservices.providers as xyz
 
-from geodata.i18n import translate
+from geodata.text.i18n import translate
 
 WGS84 = "WGS84"
 GCJ02 = "GCJ02"

@@ -8,10 +8,10 @@ import math
 import streamlit as st
 
 from components.i18n import lang, t
-from geodata.figures import Figure
-from geodata.formats import format_area_mu, format_value, place, quote_han_runs, quote_zh, term
-from geodata.i18n import translate
-from geodata.schema import PARCEL_STATUS_ZH
+from geodata.domain.figures import Figure
+from geodata.model.schema import PARCEL_STATUS_ZH
+from geodata.text.formats import format_area_mu, format_value, place, quote_han_runs, quote_zh, term
+from geodata.text.i18n import translate
 
 QUALITY_ZH = {
     "indicative": "示意位置（据来源文字描述定位，非测绘边界）",

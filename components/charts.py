@@ -12,9 +12,9 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from geodata.formats import unit_label
-from geodata.i18n import translate
-from geodata.styles import BAR_COLOR, PLANNED_COLOR  # shared with the exported charts
+from geodata.geo.styles import BAR_COLOR, PLANNED_COLOR  # shared with the exported charts
+from geodata.text.formats import unit_label
+from geodata.text.i18n import translate
 
 FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Sans Pro", sans-serif'
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import state
 from components.i18n import t
-from geodata import users
+from geodata.store import users
 
 
 def editors() -> dict[str, str]:

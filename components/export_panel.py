@@ -1,7 +1,7 @@
 """The export panel of every map page, and the brochure panel of the parcel page.
 
-Thin: reads the widgets, asks ``geodata.picture`` / ``geodata.chart_export`` /
-``geodata.brochure`` for bytes, offers them with ``st.download_button``. What the map
+Thin: reads the widgets, asks ``geodata.export.picture`` / ``geodata.export.charts`` /
+``geodata.export.brochure`` for bytes, offers them with ``st.download_button``. What the map
 showed (its extent) comes from the page's ``render_map`` result (``bounds`` in
 ``returned_objects``).
 """
@@ -17,9 +17,9 @@ import streamlit as st
 
 from components.basemaps import basemaps, tianditu_key
 from components.i18n import lang, t
-from geodata.brochure import BrochureConfig, build_brochure
-from geodata.chart_export import RESOLUTIONS, SIZES, ChartSpec, render_chart
-from geodata.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture
+from geodata.export.brochure import BrochureConfig, build_brochure
+from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, render_chart
+from geodata.export.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture
 
 #: How long the server waits for a tile before drawing the offline basemap (seconds).
 TILE_TIMEOUT = 2.0
@@ -264,7 +264,7 @@ def render_brochure_panel(
 
 def _focus_view(layers: dict[str, gpd.GeoDataFrame]) -> MapView:
     """The view every atlas map opens on (the three focus districts), used when the map sent no bounds."""
-    from geodata.schema import FOCUS_DISTRICTS
+    from geodata.model.schema import FOCUS_DISTRICTS
 
     d = layers["districts"]
     return MapView.around(d[d["name_zh"].isin(FOCUS_DISTRICTS)], 0.02)
@@ -284,16 +284,14 @@ def display_name(name: str, layers: dict[str, gpd.GeoDataFrame]) -> str:
 
 
 def _common(layers):
-    from components import state
-    from geodata import cached
-
+    from components import cached, state
     return cached.table("sources"), st.session_state[state.BASEMAP], _focus_view(layers)
 
 
 def export_overview(
     map_key: str, layers, highlight: gpd.GeoDataFrame, district: str, indicators: pd.DataFrame
 ) -> None:
-    from geodata.chart_export import area_charts
+    from geodata.export.charts import area_charts
 
     sources, basemap, view = _common(layers)
     shown = display_name(district, layers)
@@ -307,7 +305,7 @@ def export_overview(
 def export_areas(
     map_key: str, layers, highlight: gpd.GeoDataFrame, area: str, indicators: pd.DataFrame
 ) -> None:
-    from geodata.chart_export import area_charts
+    from geodata.export.charts import area_charts
 
     sources, basemap, view = _common(layers)
     shown = display_name(area, layers)
@@ -338,10 +336,10 @@ def export_choropleth(
     known: pd.DataFrame,
     unit: str,
 ) -> None:
-    from geodata.chart_export import chart_note
-    from geodata.figures import format_value
-    from geodata.formats import unit_label
-    from geodata.picture import split_sources
+    from geodata.domain.figures import format_value
+    from geodata.export.charts import chart_note
+    from geodata.export.picture import split_sources
+    from geodata.text.formats import unit_label
 
     sources, basemap, view = _common(layers)
     files = tuple(sorted(split_sources(known["source"])))

@@ -1,7 +1,7 @@
 """The session's language: chosen in the sidebar, kept in the URL (``?lang=en``).
 
 Pages use ``t(key, **values)`` with keys such as ``common.lang.label``; the catalogues live in
-``geodata/locales``. Data words go through ``geodata.formats`` with ``lang()``.
+``geodata/text/locales``. Data words go through ``geodata.text.formats`` with ``lang()``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from geodata import formats
-from geodata.i18n import DEFAULT_LANG, LANGS, normalise_lang, translate
+from geodata.text import formats
+from geodata.text.i18n import DEFAULT_LANG, LANGS, normalise_lang, translate
 
 LANG_KEY = "lang"
 URL_PARAM = "lang"

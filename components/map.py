@@ -23,11 +23,8 @@ from components import folium_render
 from components.assets import use_local_assets
 from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
 from components.map_tools import add_map_tools
-from geodata.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
-from geodata.formats import place, unit_text
-from geodata.i18n import translate
-from geodata.schema import FOCUS_DISTRICTS
-from geodata.styles import (  # one place for colours: the exported pictures use the same
+from geodata.geo.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
+from geodata.geo.styles import (  # one place for colours: the exported pictures use the same
     CLASS_COLORS,
     DISTRICT_FILL_OPACITY,
     DISTRICT_WEIGHT,
@@ -46,6 +43,9 @@ from geodata.styles import (  # one place for colours: the exported pictures use
     dash_array,
     project_radius,
 )
+from geodata.model.schema import FOCUS_DISTRICTS
+from geodata.text.formats import place, unit_text
+from geodata.text.i18n import translate
 
 HANGZHOU_CENTER = (30.25, 119.75)
 
@@ -484,7 +484,7 @@ def class_labels(bins: list[float], distinct: bool, unit: str, lang: str = "zh")
     >>> class_labels([10.0, 100.0], False, "亿元", "en")
     ['≤ 10 × 100 million yuan', '10 – 100 × 100 million yuan']
     """
-    from geodata.figures import format_number
+    from geodata.domain.figures import format_number
 
     words = unit_text(unit, lang)
     unit = f"× {words}" if lang == "en" and words[:1].isdigit() else words

@@ -26,7 +26,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from components.assets import STATIC_URL
-from geodata.i18n import translate
+from geodata.text.i18n import translate
 
 VENDOR_URL = f"{STATIC_URL}/vendor"
 

@@ -23,14 +23,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import state
+from components import cached, state
 from components.charts import FONT, wrap
 from components.i18n import lang
 from components.map import build_layers_group, build_overview_map, render_map, to_display_point
-from geodata import cached
-from geodata.formats import format_period, unit_label
-from geodata.i18n import translate
-from geodata.tours import PackIndex, Stop, StopFigure, Tour, feature_name, step
+from geodata.domain.tours import PackIndex, Stop, StopFigure, Tour, feature_name, step
+from geodata.text.formats import format_period, unit_label
+from geodata.text.i18n import translate
 
 K = state.MEETING
 MAP_BOX = "meeting_mapbox"
@@ -229,7 +228,7 @@ def build_stop_cards_html(figures: list[StopFigure], lang: str) -> str:
 def build_stop_chart(figures: list[StopFigure], title: str, lang: str) -> go.Figure:
     """Horizontal bars of a stop's cited figures (one unit), largest on top, with the source line.
 
-    Bars, their text and the axis keep the source's numbers and unit, worded by ``geodata.formats``
+    Bars, their text and the axis keep the source's numbers and unit, worded by ``geodata.text.formats``
     as on every other page.
 
     Examples

@@ -1,6 +1,6 @@
 """The parcel explorer's map layer at any size: every parcel, those in view, or counts per cell.
 
-``geodata.viewport.plan_layer`` decides; this module draws the decision as the folium
+``geodata.geo.viewport.plan_layer`` decides; this module draws the decision as the folium
 feature group that ``st_folium`` swaps in place (``feature_group_to_add``), so neither
 a filter change nor a pan rebuilds the map. The default data (5 parcels) is drawn by
 ``components.map.build_parcels_group`` exactly as before.
@@ -15,8 +15,8 @@ import pandas as pd
 from folium.utilities import JsCode
 
 from components.map import build_highlight, build_parcels_group, from_display_point, to_display_point
-from geodata.i18n import translate
-from geodata.viewport import FEATURE_BUDGET, Bounds, LayerPlan, plan_layer
+from geodata.geo.viewport import FEATURE_BUDGET, Bounds, LayerPlan, plan_layer
+from geodata.text.i18n import translate
 
 CELL_LAYER = "parcel_cells"
 #: How far beyond the visible map parcels are sent, as a share of the view on each side:

@@ -14,10 +14,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.cards import _escape_md
-from geodata.figures import format_number
-from geodata.formats import quote_zh, term, unit_text
-from geodata.i18n import translate
-from geodata.policies import KIND_ORDER, Match, budget_footnote
+from geodata.domain.figures import format_number
+from geodata.domain.policies import KIND_ORDER, Match, budget_footnote
+from geodata.text.formats import quote_zh, term, unit_text
+from geodata.text.i18n import translate
 
 STATUS_COLOR = {
     "met": "green",
@@ -147,7 +147,7 @@ def _wrap(text: str, width: int = 40) -> str:
 
 
 def build_budget_chart(df: pd.DataFrame, footnote: str | None = None, lang: str = "zh") -> go.Figure:
-    """Horizontal bars of annual budgets in 万元 (``geodata.policies.budget_lines``), largest on top.
+    """Horizontal bars of annual budgets in 万元 (``geodata.domain.policies.budget_lines``), largest on top.
 
     Examples
     --------

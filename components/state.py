@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geodata.selection import Clicked
+from geodata.geo.selection import Clicked
 
 BASEMAP = "basemap"
 OVERVIEW_MAP = "overview_map"

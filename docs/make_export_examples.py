@@ -15,12 +15,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("ATLAS_STORE", str(Path(tempfile.mkdtemp()) / "atlas.gpkg"))
 
-from geodata import store  # noqa: E402
-from geodata.areas import choropleth_values, classify  # noqa: E402
-from geodata.brochure import BrochureConfig, build_brochure  # noqa: E402
-from geodata.chart_export import area_charts, render_chart  # noqa: E402
-from geodata.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture  # noqa: E402
-from geodata.schema import FOCUS_DISTRICTS, LAYERS  # noqa: E402
+
+from geodata.domain.areas import choropleth_values, classify  # noqa: E402
+from geodata.export.brochure import BrochureConfig, build_brochure  # noqa: E402
+from geodata.export.charts import area_charts, render_chart  # noqa: E402
+from geodata.export.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture  # noqa: E402
+from geodata.model import pack_reader  # noqa: E402
+from geodata.model.schema import FOCUS_DISTRICTS, LAYERS  # noqa: E402
 
 OUT = REPO / "docs" / "export"
 OFFLINE = BasemapChoice("offline", "离线底图（本地数据）")
@@ -29,10 +30,10 @@ DATE = dt.date(2026, 11, 24)
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    layers = {n: store.read_pack_layer(n) for n in LAYERS}
-    indicators = store.read_pack_table("indicators")
-    sources = store.read_pack_table("sources")
-    policies = store.read_pack_table("policies")
+    layers = {n: pack_reader.read_pack_layer(n) for n in LAYERS}
+    indicators = pack_reader.read_pack_table("indicators")
+    sources = pack_reader.read_pack_table("sources")
+    policies = pack_reader.read_pack_table("policies")
     d = layers["districts"]
     view = MapView.around(d[d["name_zh"].isin(FOCUS_DISTRICTS)], 0.02)
 

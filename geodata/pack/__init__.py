@@ -1,1 +1,1 @@
-"""The shipped data pack and the scripts that build it."""
+"""The shipped data pack: layers, tables, seeds and tours (data only; built by ``scripts/pack/``)."""

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
-from geodata import store
-from geodata.areas import GROUPS, chart_rows
+from geodata.domain.areas import GROUPS, chart_rows
+from geodata.model import pack_reader
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/areas.py"
@@ -17,7 +17,7 @@ PAGE = "app_pages/areas.py"
 
 @pytest.fixture(scope="module")
 def indicators():
-    return store.read_pack_table("indicators")
+    return pack_reader.read_pack_table("indicators")
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,8 @@ def at() -> AppTest:
 
 
 def _all_areas() -> list[str]:
-    names = list(store.read_pack_layer("districts")["name_zh"]) + list(
-        store.read_pack_layer("areas")["name_zh"]
+    names = list(pack_reader.read_pack_layer("districts")["name_zh"]) + list(
+        pack_reader.read_pack_layer("areas")["name_zh"]
     )
     return sorted(set(names))
 
@@ -49,7 +49,7 @@ def test_every_area_has_a_profile(at, indicators, area: str) -> None:
     expected = [
         title for cat, title in GROUPS.items() if any(len(part) for part in chart_rows(indicators, area, cat))
     ]
-    funds = store.read_pack_table("funds")
+    funds = pack_reader.read_pack_table("funds")
     if (funds["area"] == area).any() and "基金" not in expected:
         expected.insert(list(GROUPS.values()).index("基金"), "基金")
     assert [g for g in groups_shown if g in GROUPS.values()] == [g for g in GROUPS.values() if g in expected]
@@ -58,7 +58,7 @@ def test_every_area_has_a_profile(at, indicators, area: str) -> None:
 
 
 def test_a_map_click_on_a_platform_opens_its_profile(at) -> None:
-    areas = store.read_pack_layer("areas")
+    areas = pack_reader.read_pack_layer("areas")
     zone = areas[areas["name_zh"] == "紫金港科技城"].iloc[0]
     at.session_state[state.AREAS_MAP] = {
         "last_active_drawing": {"properties": {"_layer": "areas", "id": zone["id"]}},

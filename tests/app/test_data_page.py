@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import state
-from geodata import cached
-from geodata.backends import open_backend
-from geodata.i18n import translate
-from geodata.users import THROTTLE, hash_password
+from components import cached, state
+from geodata.store import open_backend
+from geodata.store.users import THROTTLE, hash_password
+from geodata.text.i18n import translate
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 K = state.DATA
@@ -99,7 +98,7 @@ def test_edit_conflict_history_and_revert(own_store: Path) -> None:
 
 def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a database URL the same app reads PostGIS: every page runs, an edit is saved there."""
-    from geodata.backends.postgis import PostGISBackend
+    from geodata.store.postgis import PostGISBackend
 
     PostGISBackend(postgis_url).drop_all()
     monkeypatch.setenv("ATLAS_DATABASE_URL", postgis_url)
@@ -126,7 +125,7 @@ def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch)
 
 def test_public_pages_show_imported_polygons(own_store: Path) -> None:
     """Imported parcels are polygons: the parcel explorer, its downloads and the overview still run."""
-    from geodata.importer import run_import
+    from geodata.ingest import run_import
     from tests.data.make_bad_files import parcels_frame, shapefile_zip
 
     store = open_backend(path=own_store)

@@ -218,10 +218,10 @@ def test_policy_finder_in_english(district: str) -> None:
     [("parcels", "site-ucas-south"), ("areas", "zone-zijingang"), ("projects", "proj-yokohama")],
 )
 def test_a_feature_card_in_both_languages(layer: str, key: str) -> None:
-    from geodata import store
-    from geodata.selection import Clicked
+    from geodata.geo.selection import Clicked
+    from geodata.model import pack_reader
 
-    row = store.read_pack_layer(layer).set_index("id").loc[key]
+    row = pack_reader.read_pack_layer(layer).set_index("id").loc[key]
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["lang"] = "en"
     at.session_state["overview_feature"] = Clicked(layer, key)

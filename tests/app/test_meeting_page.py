@@ -12,11 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 from components import state
 from components.basemaps import basemaps
-from geodata import store
-from geodata.formats import unit_label
-from geodata.i18n import translate
-from geodata.schema import LAYERS
-from geodata.tours import list_tour_files, load_tours, pack_index, stop_figures
+from geodata.domain.tours import list_tour_files, load_tours, pack_index, stop_figures
+from geodata.model import pack_reader
+from geodata.model.schema import LAYERS
+from geodata.text.formats import unit_label
+from geodata.text.i18n import translate
 from tests.app.test_languages import _assert_english
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -26,8 +26,8 @@ K = state.MEETING
 
 @pytest.fixture(scope="module")
 def index():
-    layers = {n: store.read_pack_layer(n) for n in LAYERS}
-    return pack_index(layers, store.read_pack_table("indicators"), basemaps())
+    layers = {n: pack_reader.read_pack_layer(n) for n in LAYERS}
+    return pack_index(layers, pack_reader.read_pack_table("indicators"), basemaps())
 
 
 def _open(lang: str) -> AppTest:

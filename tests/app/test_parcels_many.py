@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.synth import write_pack
+from components import cached
 from components.state import PARCELS as K
-from geodata import cached
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 N = 1500

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import PARCELS as K
-from geodata import store
+from geodata.model import pack_reader
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/parcels.py"
@@ -30,7 +30,7 @@ def _rows(at: AppTest) -> list[str]:
 
 @pytest.fixture(scope="module")
 def parcels():
-    return store.read_pack_layer("parcels")
+    return pack_reader.read_pack_layer("parcels")
 
 
 def test_all_five_named_sites_are_listed(parcels) -> None:
@@ -143,7 +143,7 @@ def test_a_shared_link_keeps_the_map_view() -> None:
 
 
 def test_the_plan_summary_comes_from_its_sourced_rows() -> None:
-    indicators = store.read_pack_table("indicators")
+    indicators = pack_reader.read_pack_table("indicators")
     plan = indicators[indicators["subject"] == "2026年产业用地出让计划"]
     at = _open()
     caption = next(c.value for c in at.caption if c.value.startswith("西湖区 2026 年产业用地出让计划"))

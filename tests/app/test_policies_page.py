@@ -97,7 +97,7 @@ def test_headquarters_flag_changes_the_status() -> None:
 
 def _render_hostile() -> None:
     from components.policy_view import render_matches
-    from geodata.policies import Match
+    from geodata.domain.policies import Match
 
     hostile = "<script>alert('x')</script> <img src=x onerror=alert(1)> [点我](javascript:alert(1)) $\\pi$"
     render_matches(

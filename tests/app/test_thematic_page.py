@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geodata import store
-from geodata.areas import choropleth_indicators
+from geodata.domain.areas import choropleth_indicators
+from geodata.model import pack_reader
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -23,10 +23,10 @@ def at() -> AppTest:
 
 
 def _indicators() -> list[str]:
-    names = set(store.read_pack_layer("districts")["name_zh"]) | set(
-        store.read_pack_layer("areas")["name_zh"]
+    names = set(pack_reader.read_pack_layer("districts")["name_zh"]) | set(
+        pack_reader.read_pack_layer("areas")["name_zh"]
     )
-    return choropleth_indicators(store.read_pack_table("indicators"), names)
+    return choropleth_indicators(pack_reader.read_pack_table("indicators"), names)
 
 
 def test_opens_on_industrial_output(at) -> None:

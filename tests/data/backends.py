@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.backends import Backend, open_backend
+from geodata.store import Backend, open_backend
 
 
 @pytest.fixture(params=["gpkg", "postgis"])
@@ -15,7 +15,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     if request.param == "gpkg":
         b = open_backend(path=tmp_path / "store.gpkg")
     else:
-        from geodata.backends.postgis import PostGISBackend
+        from geodata.store.postgis import PostGISBackend
 
         url = request.getfixturevalue("postgis_url")
         PostGISBackend(url).drop_all()

@@ -20,7 +20,7 @@ import pandas as pd
 import pyogrio
 from shapely.geometry import Polygon
 
-from geodata.crs import CGCS2000_GK_120E, wgs84_to_cgcs2000_gk
+from geodata.geo.crs import CGCS2000_GK_120E, wgs84_to_cgcs2000_gk
 
 #: Three parcels west of 紫金港科技城 (WGS-84 corners), with Chinese names.
 PARCELS = [

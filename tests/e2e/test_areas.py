@@ -3,8 +3,8 @@ and the charts render as Plotly SVG with one bar per figure."""
 
 from __future__ import annotations
 
-from geodata import store
-from geodata.areas import GROUPS, chart_rows, compare
+from geodata.domain.areas import GROUPS, chart_rows, compare
+from geodata.model import pack_reader
 from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
 from tests.e2e.test_overview import FIND_POINT_JS, MAP_FRAME
 
@@ -16,7 +16,7 @@ def _expected_bars(indicators, area: str) -> int:
 
 
 def test_picking_a_district_on_the_map_switches_the_profile(page, app_server) -> None:
-    indicators = store.read_pack_table("indicators")
+    indicators = pack_reader.read_pack_table("indicators")
     page.goto(app_server.url + "/areas", wait_until="domcontentloaded")
     wait_for_app(page)
     frame = page.frame_locator(MAP_FRAME)

@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from geodata import store
-from geodata.crs import wgs84_to_gcj02
+from geodata.geo.crs import wgs84_to_gcj02
+from geodata.model import pack_reader
 from tests.e2e.conftest import TILE_HOSTS, TILE_PNG
 from tests.e2e.helpers import ARTIFACTS, wait_for_app
 from tests.e2e.test_overview import FEATURE_CENTRE_JS, MAP_FRAME
@@ -86,7 +86,7 @@ def test_unreachable_tiles_fall_back_to_the_offline_basemap(browser, app_server)
 def test_a_parcel_sits_on_the_same_basemap_spot_in_both_coordinate_systems(
     page, app_server, label, gcj
 ) -> None:
-    site = store.read_pack_layer("parcels").set_index("id").loc[SITE]
+    site = pack_reader.read_pack_layer("parcels").set_index("id").loc[SITE]
     lng, lat = wgs84_to_gcj02(site.geometry.x, site.geometry.y) if gcj else (site.geometry.x, site.geometry.y)
     tx, ty, px, py = _tile_pixel(float(lat), float(lng), ZOOM)
 

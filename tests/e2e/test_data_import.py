@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.users import hash_password
+from geodata.store.users import hash_password
 from tests.data.make_bad_files import PARCELS, SIDE_DEG, make_good_files
 from tests.e2e.conftest import Server, start_server, stop_server
 from tests.e2e.helpers import ARTIFACTS, wait_for_app
@@ -146,7 +146,7 @@ def test_two_app_processes_on_one_postgis(
     """Server A imports; server B (another process, same database) shows the parcels on its next run."""
     import time
 
-    from geodata.backends.postgis import PostGISBackend
+    from geodata.store.postgis import PostGISBackend
 
     PostGISBackend(postgis_url).drop_all()
     env = {"ATLAS_EDITORS": f"alice:{hash_password(PASSWORD)}", "ATLAS_DATABASE_URL": postgis_url}

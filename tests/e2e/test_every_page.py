@@ -24,10 +24,10 @@ def test_page_renders_cleanly(page, app_server, path: str) -> None:
 
 
 def test_binjiang_budget_chart_draws_one_bar_per_line(page, app_server) -> None:
-    from geodata import store
-    from geodata.policies import budget_lines
+    from geodata.domain.policies import budget_lines
+    from geodata.model import pack_reader
 
-    expected = len(budget_lines(store.read_pack_table("policies"), "滨江区"))
+    expected = len(budget_lines(pack_reader.read_pack_table("policies"), "滨江区"))
     page.goto(f"{app_server.url}/policies", wait_until="domcontentloaded")
     wait_for_app(page)
     page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()

@@ -12,9 +12,9 @@ import time
 import pytest
 
 from components.basemaps import basemaps
-from geodata import store
-from geodata.schema import LAYERS
-from geodata.tours import load_tours, pack_index
+from geodata.domain.tours import load_tours, pack_index
+from geodata.model import pack_reader
+from geodata.model.schema import LAYERS
 from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
 
 MAP_FRAME = ".st-key-meeting_mapbox iframe[title='streamlit_folium.st_folium']"
@@ -24,8 +24,8 @@ NEXT_KEYS = ("ArrowRight", "PageDown")  # arrow keys and what presentation click
 
 @pytest.fixture(scope="module")
 def index():
-    layers = {n: store.read_pack_layer(n) for n in LAYERS}
-    return pack_index(layers, store.read_pack_table("indicators"), basemaps())
+    layers = {n: pack_reader.read_pack_layer(n) for n in LAYERS}
+    return pack_index(layers, pack_reader.read_pack_table("indicators"), basemaps())
 
 
 def _tour(index, lang: str):

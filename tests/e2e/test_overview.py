@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import store
-from geodata.figures import key_figures
+from geodata.domain.figures import key_figures
+from geodata.model import pack_reader
 from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -33,7 +33,7 @@ FIND_POINT_JS = """
 
 @pytest.fixture(scope="module")
 def layers():
-    return {n: store.read_pack_layer(n) for n in ("districts", "areas", "parcels", "projects", "innovation")}
+    return {n: pack_reader.read_pack_layer(n) for n in ("districts", "areas", "parcels", "projects", "innovation")}
 
 
 def _open(page, app_server):
@@ -72,7 +72,7 @@ def test_leaflet_comes_from_the_app(page, app_server) -> None:
 
 
 def test_clicking_a_district_switches_the_figure_cards(page, app_server) -> None:
-    indicators = store.read_pack_table("indicators")
+    indicators = pack_reader.read_pack_table("indicators")
     frame = _open(page, app_server)
     expect_first = key_figures(indicators, "西湖区")[0].display
     page.locator(".atlas-card-value").first.wait_for()
@@ -109,7 +109,7 @@ FEATURE_CENTRE_JS = """
 
 
 def test_clicking_a_supply_site_opens_its_card(page, app_server) -> None:
-    parcels = store.read_pack_layer("parcels")
+    parcels = pack_reader.read_pack_layer("parcels")
     site = parcels[parcels["id"] == "site-sihaopu-rd"].iloc[0]
     frame = _open(page, app_server)
     # Zoom in on the site as a person would: at the opening zoom its marker overlaps

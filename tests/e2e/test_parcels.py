@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from geodata import store
-from geodata.schema import PACK_DIR
+from geodata.model import pack_reader
+from geodata.model.schema import PACK_DIR
 from tests.e2e.conftest import Server, start_server, stop_server
 from tests.e2e.helpers import ARTIFACTS, until, wait_for_app
 from tests.e2e.test_overview import FEATURE_CENTRE_JS, MAP_FRAME
@@ -78,7 +78,7 @@ def test_map_click_opens_card_and_row_zooms_map(page, app_server) -> None:
         arg=MAP_FRAME,
         timeout=20_000,
     )
-    first = store.read_pack_layer("parcels").iloc[0]
+    first = pack_reader.read_pack_layer("parcels").iloc[0]
     page.get_by_role("heading", name=first["name_zh"]).wait_for()  # the row's card replaced the clicked one
     page.wait_for_url(f"**sel={first['id']}**")
     page.screenshot(path=str(ARTIFACTS / "parcels-selected.png"))

@@ -13,7 +13,7 @@ import pytest
 
 from bench.run import settle
 from bench.synth import write_pack
-from geodata.viewport import FEATURE_BUDGET
+from geodata.geo.viewport import FEATURE_BUDGET
 from tests.e2e.conftest import Server, start_server, stop_server
 from tests.e2e.helpers import REPO, until, wait_for_app
 from tests.e2e.test_overview import MAP_FRAME

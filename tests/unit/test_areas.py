@@ -6,14 +6,21 @@ import pandas as pd
 import pytest
 
 from components.charts import build_bar_chart, source_note
-from geodata import store
-from geodata.areas import GROUPS, chart_rows, choropleth_values, classify, comparable_indicators, compare
-from geodata.figures import format_value
+from geodata.domain.areas import (
+    GROUPS,
+    chart_rows,
+    choropleth_values,
+    classify,
+    comparable_indicators,
+    compare,
+)
+from geodata.domain.figures import format_value
+from geodata.model import pack_reader
 
 
 @pytest.fixture(scope="module")
 def indicators() -> pd.DataFrame:
-    return store.read_pack_table("indicators")
+    return pack_reader.read_pack_table("indicators")
 
 
 def _areas_with_figures(indicators: pd.DataFrame) -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Polygon
 
-from geodata import store
-from geodata.backends import Backend, Change, ConflictError, StoreError, open_backend
-from geodata.backends.gpkg import GeoPackageBackend
+from geodata.model import pack_reader
+from geodata.store import Backend, Change, ConflictError, StoreError, open_backend
+from geodata.store.gpkg import GeoPackageBackend
 
 SQUARE = Polygon([(120.10, 30.20), (120.11, 30.20), (120.11, 30.21), (120.10, 30.21)])
 
@@ -21,13 +21,13 @@ def _add(b: Backend, pid: str = "HZ-001", **values: object) -> int:
 
 def test_seeded_from_pack_once(backend: Backend) -> None:
     parcels = backend.read_parcels()
-    pack = store.read_pack_layer("parcels")
+    pack = pack_reader.read_pack_layer("parcels")
     assert sorted(parcels["id"]) == sorted(pack["id"])
     assert set(parcels["version"]) == {1}
     assert parcels.crs.to_epsg() == 4326
     assert backend.history() == []  # seeding is not an edit
-    assert len(backend.read_layer("districts")) == len(store.read_pack_layer("districts"))
-    assert list(backend.read_table("indicators")["id"]) == list(store.read_pack_table("indicators")["id"])
+    assert len(backend.read_layer("districts")) == len(pack_reader.read_pack_layer("districts"))
+    assert list(backend.read_table("indicators")["id"]) == list(pack_reader.read_pack_table("indicators")["id"])
 
 
 def test_add_change_remove_recorded(backend: Backend) -> None:
@@ -146,7 +146,7 @@ def test_second_handle_sees_changes(backend: Backend, tmp_path: Path) -> None:
 def test_pack_update_keeps_edited_parcels(tmp_path: Path) -> None:
     path = tmp_path / "store.gpkg"
     pack = tmp_path / "pack"
-    shutil.copytree(store.default_pack_dir(), pack)
+    shutil.copytree(pack_reader.default_pack_dir(), pack)
     b = open_backend(path=path, pack=pack)
     _add(b)
     b.update_parcel("site-ucas-south", {"status": "sold"}, 1, "bob")
@@ -154,7 +154,7 @@ def test_pack_update_keeps_edited_parcels(tmp_path: Path) -> None:
     districts = (pack / "districts.geojson").read_text(encoding="utf-8")
     (pack / "districts.geojson").write_text(districts + "\n", encoding="utf-8")  # a new pack version
     b2 = open_backend(path=path, pack=pack)
-    assert b2.pack_version() == store.pack_hash(pack)
+    assert b2.pack_version() == pack_reader.pack_hash(pack)
     parcels = b2.read_parcels().set_index("id")
     assert parcels.loc["site-ucas-south", "status"] == "sold"
     assert "HZ-001" in parcels.index
@@ -164,7 +164,7 @@ def test_pack_update_keeps_edited_parcels(tmp_path: Path) -> None:
 
 WATCHER = """
 import sys, time
-from geodata.backends import open_backend
+from geodata.store import open_backend
 b = open_backend(url=sys.argv[1]) if sys.argv[1].startswith("postgres") else open_backend(path=sys.argv[1])
 start_rev = int(sys.argv[2])
 print("ready", flush=True)
@@ -203,18 +203,18 @@ def test_another_process_sees_a_write_within_seconds(backend: Backend) -> None:
 
 
 def test_pack_update_keeps_edited_parcels_on_postgis(postgis_url: str, tmp_path: Path) -> None:
-    from geodata.backends.postgis import PostGISBackend
+    from geodata.store.postgis import PostGISBackend
 
     PostGISBackend(postgis_url).drop_all()
     pack = tmp_path / "pack"
-    shutil.copytree(store.default_pack_dir(), pack)
+    shutil.copytree(pack_reader.default_pack_dir(), pack)
     b = open_backend(url=postgis_url, pack=pack)
     _add(b)
     b.update_parcel("site-ucas-south", {"status": "sold"}, 1, "bob")
-    rows = store.read_pack_table("indicators", pack)
+    rows = pack_reader.read_pack_table("indicators", pack)
     rows.iloc[:-1].to_csv(pack / "indicators.csv", index=False)  # a new pack version: one row fewer
     b2 = open_backend(url=postgis_url, pack=pack)
-    assert b2.pack_version() == store.pack_hash(pack)
+    assert b2.pack_version() == pack_reader.pack_hash(pack)
     assert len(b2.read_table("indicators")) == len(rows) - 1
     parcels = b2.read_parcels().set_index("id")
     assert parcels.loc["site-ucas-south", "status"] == "sold"
@@ -230,7 +230,7 @@ def test_store_from_before_editing_is_rebuilt(tmp_path: Path) -> None:
 
     path = tmp_path / "old.gpkg"
     for layer in ("districts", "parcels"):
-        pyogrio.write_dataframe(store.read_pack_layer(layer), path, layer=layer, driver="GPKG")
+        pyogrio.write_dataframe(pack_reader.read_pack_layer(layer), path, layer=layer, driver="GPKG")
     b = open_backend(path=path)
     assert set(b.read_parcels()["version"]) == {1}
     b.engine.dispose()

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from geodata import store
-from geodata.brochure import BrochureConfig, build_brochure, key_facts, parcel_url
-from geodata.parcels import state_from_params
-from geodata.schema import LAYERS
+from geodata.domain.parcels import state_from_params
+from geodata.export.brochure import BrochureConfig, build_brochure, key_facts, parcel_url
+from geodata.model import pack_reader
+from geodata.model.schema import LAYERS
 
 DATE = dt.date(2026, 11, 24)
 A4_PT = (595.28, 841.89)
@@ -22,8 +22,8 @@ A4_PT = (595.28, 841.89)
 
 @pytest.fixture(scope="module")
 def data():
-    layers = {name: store.read_pack_layer(name) for name in LAYERS}
-    return layers, store.read_pack_table("policies"), store.read_pack_table("sources")
+    layers = {name: pack_reader.read_pack_layer(name) for name in LAYERS}
+    return layers, pack_reader.read_pack_table("policies"), pack_reader.read_pack_table("sources")
 
 
 @pytest.fixture(scope="module")

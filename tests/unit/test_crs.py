@@ -1,4 +1,4 @@
-"""Numerical tests of geodata.crs (GCJ-02 <-> WGS-84, geometry helpers, haversine)."""
+"""Numerical tests of geodata.geo.crs (GCJ-02 <-> WGS-84, geometry helpers, haversine)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
-from geodata import crs
-from geodata.crs import (
+from geodata.geo import crs
+from geodata.geo.crs import (
     gcj02_to_wgs84,
     gdf_gcj02_to_wgs84,
     gdf_wgs84_to_gcj02,
@@ -273,7 +273,7 @@ def test_gk_central_meridian_matches_the_meridian_arc():
     meridian arc from the equator: checked against pyproj.Geod on the CGCS2000 ellipsoid."""
     from pyproj import Geod
 
-    from geodata.crs import wgs84_to_cgcs2000_gk
+    from geodata.geo.crs import wgs84_to_cgcs2000_gk
 
     arc = Geod(ellps="GRS80").inv(120.0, 0.0, 120.0, 30.0)[2]
     x, y = wgs84_to_cgcs2000_gk(120.0, 30.0)
@@ -282,7 +282,7 @@ def test_gk_central_meridian_matches_the_meridian_arc():
 
 
 def test_gk_zone_prefix_adds_the_zone_number_to_the_easting():
-    from geodata.crs import wgs84_to_cgcs2000_gk
+    from geodata.geo.crs import wgs84_to_cgcs2000_gk
 
     plain = wgs84_to_cgcs2000_gk(120.15, 30.28)
     prefixed = wgs84_to_cgcs2000_gk(120.15, 30.28, zone_prefix=True)
@@ -292,7 +292,7 @@ def test_gk_zone_prefix_adds_the_zone_number_to_the_easting():
 
 @pytest.mark.parametrize("prefix", [False, True])
 def test_gk_round_trip_over_hangzhou_under_a_millimetre(prefix):
-    from geodata.crs import cgcs2000_gk_to_wgs84, wgs84_to_cgcs2000_gk
+    from geodata.geo.crs import cgcs2000_gk_to_wgs84, wgs84_to_cgcs2000_gk
 
     lon, lat = np.meshgrid(np.linspace(118.3, 120.8, 11), np.linspace(29.2, 30.6, 8))
     x, y = wgs84_to_cgcs2000_gk(lon.ravel(), lat.ravel(), zone_prefix=prefix)
@@ -305,7 +305,7 @@ def test_gk_scale_grows_away_from_the_central_meridian():
     in projected metres than on the ground (about 1.0001 at 96 km out)."""
     from pyproj import Geod
 
-    from geodata.crs import wgs84_to_cgcs2000_gk
+    from geodata.geo.crs import wgs84_to_cgcs2000_gk
 
     x0, _ = wgs84_to_cgcs2000_gk(120.0, 30.0)
     x1, _ = wgs84_to_cgcs2000_gk(121.0, 30.0)

@@ -20,8 +20,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-from geodata.crs import METRIC_CRS
-from geodata.pack import build_districts as build
+from geodata.geo.crs import METRIC_CRS
+from scripts.pack import build_districts as build
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "geodata" / "pack"
@@ -266,7 +266,7 @@ def test_province_contains_the_city(context):
 @pytest.mark.build
 def test_build_is_reproducible(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "geodata.pack.build_districts", "--out-dir", str(tmp_path)],
+        [sys.executable, "-m", "scripts.pack.build_districts", "--out-dir", str(tmp_path)],
         cwd=REPO,
         check=True,
         capture_output=True,

@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from geodata import store
-from geodata.areas import chart_rows
-from geodata.chart_export import RESOLUTIONS, SIZES, ChartSpec, area_charts, page_inches, render_chart
+from geodata.domain.areas import chart_rows
+from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, area_charts, page_inches, render_chart
+from geodata.model import pack_reader
 
 
 @pytest.fixture(scope="module")
 def indicators() -> pd.DataFrame:
-    return store.read_pack_table("indicators")
+    return pack_reader.read_pack_table("indicators")
 
 
 def _svg_texts(svg: bytes) -> list[str]:
@@ -26,7 +26,7 @@ def _svg_texts(svg: bytes) -> list[str]:
 
 
 def test_area_charts_are_the_area_pages_rows(indicators) -> None:
-    from geodata.areas import GROUPS
+    from geodata.domain.areas import GROUPS
 
     expected = [
         (f"西湖区：{name}（{bars['unit'].iloc[0]}）", bars["id"].tolist(), set(bars["source"]))
@@ -76,7 +76,7 @@ def test_targets_are_lighter_and_explained() -> None:
         {"label": ["实绩", "目标"], "value": [10.0, 20.0], "text": ["10 亿元", "力争 20 亿元"],
          "kind": ["actual", "target"], "source": ["000.txt", "000.txt"]}
     )  # fmt: skip
-    from geodata.chart_export import chart_note
+    from geodata.export.charts import chart_note
 
     chart = ChartSpec("测试", "亿元", rows, chart_note(["000.txt"], "zh", True))
     texts = _svg_texts(render_chart(chart, "a4_landscape", "screen", "svg", "zh"))

@@ -14,12 +14,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geodata import store
-from geodata.chart_export import RESOLUTIONS, SIZES, area_charts
-from geodata.fonts import FAMILY, missing_glyphs
-from geodata.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture, scale_bar
-from geodata.schema import FOCUS_DISTRICTS, LAYERS
-from geodata.styles import OFFLINE_FILL
+from geodata.export.charts import RESOLUTIONS, SIZES, area_charts
+from geodata.export.fonts import FAMILY, missing_glyphs
+from geodata.export.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture, scale_bar
+from geodata.geo.styles import OFFLINE_FILL
+from geodata.model import pack_reader
+from geodata.model.schema import FOCUS_DISTRICTS, LAYERS
 
 OFFLINE = BasemapChoice("offline", "离线底图（本地数据）")
 # a tile server that is never there: port 9 (discard) on localhost refuses at once
@@ -31,8 +31,8 @@ DATE = dt.date(2026, 11, 24)
 
 @pytest.fixture(scope="module")
 def data():
-    layers = {name: store.read_pack_layer(name) for name in LAYERS}
-    return layers, store.read_pack_table("indicators"), store.read_pack_table("sources")
+    layers = {name: pack_reader.read_pack_layer(name) for name in LAYERS}
+    return layers, pack_reader.read_pack_table("indicators"), pack_reader.read_pack_table("sources")
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +112,8 @@ def test_pdf_embeds_the_shipped_font_and_only_it(data, focus_view) -> None:
 
 
 def test_every_text_of_the_pack_and_catalogues_has_a_glyph() -> None:
-    from geodata.i18n import catalogue
-    from geodata.schema import PACK_DIR
+    from geodata.model.schema import PACK_DIR
+    from geodata.text.i18n import catalogue
 
     text = "".join(v for entry in catalogue().values() for v in entry.values())
     for path in PACK_DIR.glob("*"):

@@ -1,9 +1,9 @@
-"""The exported picture and the interactive map draw with the same styles (one place: geodata/styles.py)."""
+"""The exported picture and the interactive map draw with the same styles (one place: geodata/geo/styles.py)."""
 
 from __future__ import annotations
 
 from components import map as fmap
-from geodata import styles
+from geodata.geo import styles
 
 
 def test_point_styles_match() -> None:

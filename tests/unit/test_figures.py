@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import store
-from geodata.figures import figure_count, format_value, key_figures
-from geodata.schema import FOCUS_DISTRICTS
+from geodata.domain.figures import figure_count, format_value, key_figures
+from geodata.model import pack_reader
+from geodata.model.schema import FOCUS_DISTRICTS
 
 
 @pytest.fixture(scope="module")
 def indicators():
-    return store.read_pack_table("indicators")
+    return pack_reader.read_pack_table("indicators")
 
 
 @pytest.mark.parametrize("district", FOCUS_DISTRICTS)

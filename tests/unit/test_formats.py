@@ -7,8 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from geodata import formats, store
-from geodata.formats import (
+from geodata.model import pack_reader
+from geodata.model.schema import DISTRICTS
+from geodata.text import formats
+from geodata.text.formats import (
     format_area_mu,
     format_date,
     format_large,
@@ -19,19 +21,18 @@ from geodata.formats import (
     place_names,
     unit_label,
 )
-from geodata.schema import DISTRICTS
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
 def indicators() -> pd.DataFrame:
-    return store.read_pack_table("indicators")
+    return pack_reader.read_pack_table("indicators")
 
 
 @pytest.fixture(scope="module")
 def policies() -> pd.DataFrame:
-    return store.read_pack_table("policies")
+    return pack_reader.read_pack_table("policies")
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_no_figure_changes_its_number_in_english(indicators) -> None:
 def test_every_unit_qualifier_and_period_of_the_pack_has_english(indicators, policies) -> None:
     known = glossary()
     units = set(indicators["unit"]) | set(policies["cap_unit"]) | set(policies["threshold_unit"])
-    units |= set(store.read_pack_table("funds")["size_unit"])
+    units |= set(pack_reader.read_pack_table("funds")["size_unit"])
     missing = [u for u in units if u and ("unit", u) not in known]
     quals = {q for v in indicators["qualifier"] for q in str(v).split(";") if q}
     missing += [q for q in quals if ("qualifier", q) not in known]
@@ -80,7 +81,7 @@ def test_every_place_has_one_english_name() -> None:
     for zh, en in DISTRICTS.values():
         assert names[zh] == en
     for layer in ("areas", "parcels", "projects", "innovation"):
-        gdf = store.read_pack_layer(layer)
+        gdf = pack_reader.read_pack_layer(layer)
         for zh, en in zip(gdf["name_zh"], gdf["name_en"], strict=True):
             assert place(zh, "en") == en, (layer, zh, en)
             assert not HAN.search(en), (layer, en)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.i18n import LANGS, CatalogueError, catalogue, load_catalogue, translate
+from geodata.text.i18n import LANGS, CatalogueError, catalogue, load_catalogue, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("app.py", "app_pages", "components", "geodata", "bench")
@@ -38,7 +38,7 @@ def test_every_key_used_in_code_exists() -> None:
         for match in KEY_CALL.finditer(path.read_text(encoding="utf-8")):
             if match.group(1) not in cat:
                 missing.append(f"{path.relative_to(ROOT)}: {match.group(1)}")
-    assert not missing, "keys used in code but missing from geodata/locales:\n" + "\n".join(missing)
+    assert not missing, "keys used in code but missing from geodata/text/locales:\n" + "\n".join(missing)
 
 
 def test_translate_formats_and_rejects_unknown_keys() -> None:

@@ -8,8 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from geodata.backends import Backend
-from geodata.importer import (
+from geodata.ingest import (
     GCJ02,
     ImportRefused,
     crs_candidates,
@@ -19,6 +18,7 @@ from geodata.importer import (
     run_import,
     suggest_mapping,
 )
+from geodata.store import Backend
 from tests.data.make_bad_files import PARCELS, SIDE_DEG, make_corpus, make_good_files
 
 
@@ -128,7 +128,7 @@ def test_repairs_and_row_report(tmp_path: Path) -> None:
         geometry=[bowtie, part_a, part_b, part_b, shapely.LineString([(120.1, 30.3), (120.2, 30.3)])],
         crs="EPSG:4326",
     )
-    from geodata.importer import RawLayer
+    from geodata.ingest import RawLayer
 
     prepared = prepare(
         RawLayer(frame, "geojson", "EPSG:4326"), "EPSG:4326", {"DKBH": "parcel_code", "ZT": "status"}, "t"
@@ -172,7 +172,7 @@ def test_downloads_defuse_formulas_from_imported_text() -> None:
 
     import pandas as pd
 
-    from geodata.exports import to_csv_bytes, to_xlsx
+    from geodata.export.tables import to_csv_bytes, to_xlsx
 
     hostile = pd.DataFrame(
         {"name_zh": ["=cmd|' /C calc'!A0", "+1", "@x", "-2", "正常"], "area_m2": [-1.0, 1, 2, 3, 4]}
@@ -189,17 +189,17 @@ def test_every_message_key_of_the_data_layer_exists() -> None:
     """The importer and the store return message keys; each must be in data.toml in both languages."""
     import re
 
-    from geodata.i18n import catalogue
+    from geodata.text.i18n import catalogue
 
     root = Path(__file__).resolve().parents[2] / "geodata"
     text = "".join(
-        p.read_text(encoding="utf-8") for p in [root / "importer.py", *(root / "backends").glob("*.py")]
+        p.read_text(encoding="utf-8") for p in [*(root / "ingest").glob("*.py"), *(root / "store").glob("*.py")]
     )
     keys = set(re.findall(r'"((?:import|store)\.[a-z_.]+)"', text))
     assert len(keys) > 30
     missing = sorted(k for k in keys if f"data.{k}" not in catalogue())
     assert missing == []
-    from geodata.importer import IMPORT_FIELDS
+    from geodata.ingest import IMPORT_FIELDS
 
     assert [f for f in IMPORT_FIELDS if f"data.fieldname.{f}" not in catalogue()] == []
 

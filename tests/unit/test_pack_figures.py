@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.schema import INDICATOR_COLUMNS, TRADITIONAL_ONLY_CHARS
+from geodata.model.schema import INDICATOR_COLUMNS, TRADITIONAL_ONLY_CHARS
 
 PACK = Path(__file__).resolve().parents[2] / "geodata" / "pack"
 SEEDS = PACK / "seeds"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import store
-from geodata.schema import GEOMETRY_QUALITIES, INDICATOR_COLUMNS, LAYERS, PARCEL_COLUMNS
+from geodata.model import pack_reader
+from geodata.model.schema import GEOMETRY_QUALITIES, INDICATOR_COLUMNS, LAYERS, PARCEL_COLUMNS
 
 
 @pytest.fixture(scope="module")
 def layers():
-    return {name: store.read_pack_layer(name) for name in LAYERS}
+    return {name: pack_reader.read_pack_layer(name) for name in LAYERS}
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +26,12 @@ def area_names(layers) -> set[str]:
     ("table", "column"), [("indicators", "area"), ("funds", "area"), ("policies", "district")]
 )
 def test_every_area_named_in_a_table_exists_in_the_areas_layers(area_names, table: str, column: str) -> None:
-    named = set(store.read_pack_table(table)[column]) - {""}
+    named = set(pack_reader.read_pack_table(table)[column]) - {""}
     assert named <= area_names, named - area_names
 
 
 def test_every_platform_named_in_policies_exists(area_names) -> None:
-    named = set(store.read_pack_table("policies")["platform"]) - {""}
+    named = set(pack_reader.read_pack_table("policies")["platform"]) - {""}
     assert named <= area_names
 
 
@@ -45,7 +45,7 @@ def test_every_place_sits_in_an_existing_district_and_parent(layers, area_names)
 
 
 def test_projects_with_an_investment_match_their_indicator_row(layers) -> None:
-    indicators = store.read_pack_table("indicators")
+    indicators = pack_reader.read_pack_table("indicators")
     projects = layers["projects"]
     with_money = projects[projects["investment_value"].notna()]
     assert len(with_money) >= 5
@@ -58,7 +58,7 @@ def test_projects_with_an_investment_match_their_indicator_row(layers) -> None:
 
 
 def test_project_subjects_in_indicators_are_on_the_map(layers) -> None:
-    indicators = store.read_pack_table("indicators")
+    indicators = pack_reader.read_pack_table("indicators")
     project_subjects = {s for s in indicators["subject"] if s.endswith("项目")}
     assert project_subjects <= set(layers["projects"]["name_zh"]), project_subjects - set(
         layers["projects"]["name_zh"]
@@ -77,11 +77,11 @@ def test_parcels_carry_the_full_parcel_schema(layers) -> None:
 
 
 def test_indicators_have_the_documented_columns() -> None:
-    cols = tuple(store.read_pack_table("indicators").columns)
+    cols = tuple(pack_reader.read_pack_table("indicators").columns)
     assert cols[: len(INDICATOR_COLUMNS)] == INDICATOR_COLUMNS
 
 
 def test_sources_table_lists_exactly_the_seeds() -> None:
-    from geodata.schema import SEEDS_DIR
+    from geodata.model.schema import SEEDS_DIR
 
-    assert sorted(store.read_pack_table("sources")["file"]) == sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
+    assert sorted(pack_reader.read_pack_table("sources")["file"]) == sorted(p.name for p in SEEDS_DIR.glob("*.txt"))

@@ -14,8 +14,7 @@ import pytest
 from pyproj import Geod
 from shapely import Point, box
 
-from geodata import store
-from geodata.parcels import (
+from geodata.domain.parcels import (
     Nearby,
     ParcelQuery,
     ViewState,
@@ -33,7 +32,8 @@ from geodata.parcels import (
     state_to_params,
     within_radius,
 )
-from geodata.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
+from geodata.model import pack_reader
+from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
 
 GEOD = Geod(ellps="WGS84")
 
@@ -72,12 +72,12 @@ def synthetic() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def pack() -> dict[str, gpd.GeoDataFrame]:
-    return {name: store.read_pack_layer(name) for name in ("parcels", "areas", "innovation", "projects")}
+    return {name: pack_reader.read_pack_layer(name) for name in ("parcels", "areas", "innovation", "projects")}
 
 
 @pytest.fixture(scope="module")
 def policies() -> pd.DataFrame:
-    return store.read_pack_table("policies")
+    return pack_reader.read_pack_table("policies")
 
 
 def ids(gdf: gpd.GeoDataFrame) -> list[str]:

@@ -1,6 +1,6 @@
 """The place layers of the data pack (areas, parcels, projects, innovation).
 
-They are built by ``python -m geodata.pack.build_places`` from ``geodata/pack/places.csv``;
+They are built by ``python -m scripts.pack.build_places`` from ``geodata/pack/places.csv``;
 these tests check the shipped files: sources and quotes, placement inside the districts,
 the one published area, unknowns kept unknown, and byte-for-byte reproducibility.
 """
@@ -18,8 +18,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geodata.pack import build_places
-from geodata.schema import DISTRICT_NAMES, TRADITIONAL_ONLY_CHARS
+from geodata.model.schema import DISTRICT_NAMES, TRADITIONAL_ONLY_CHARS
+from scripts.pack import build_places
 
 PACK = Path(__file__).resolve().parents[2] / "geodata" / "pack"
 SEEDS = PACK / "seeds"
@@ -200,7 +200,7 @@ def test_parcels_are_exactly_the_five_named_sites(layers):
 
 
 def test_parcel_schema_is_complete_and_unknowns_stay_unknown(layers):
-    from geodata.schema import PARCEL_COLUMNS
+    from geodata.model.schema import PARCEL_COLUMNS
 
     parcels = layers["parcels"]
     missing = set(PARCEL_COLUMNS) - set(parcels.columns)
@@ -289,7 +289,7 @@ def test_rebuild_is_byte_identical(tmp_path):
         rebuilt = (tmp_path / f"{name}.geojson").read_bytes()
         shipped = (PACK / f"{name}.geojson").read_bytes()
         assert rebuilt == shipped, (
-            f"{name}.geojson differs from a fresh build: run python -m geodata.pack.build_places"
+            f"{name}.geojson differs from a fresh build: run python -m scripts.pack.build_places"
         )
 
 

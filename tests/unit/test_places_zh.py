@@ -8,8 +8,8 @@ import re
 import geopandas as gpd
 import pytest
 
-from geodata.pack import build_places
-from geodata.pack.build_places import PACK
+from scripts.pack import build_places
+from scripts.pack.build_places import PACK
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # An English sentence: three or more English words in a row (URLs and Latin names excepted).

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from components.policy_view import build_budget_chart, build_match_markdown, esc
-from geodata import store
-from geodata.policies import (
+from geodata.domain.policies import (
     DISTRICT_QUOTES,
     RULES,
     Match,
@@ -22,12 +21,13 @@ from geodata.policies import (
     find_measures,
     matches_frame,
 )
-from geodata.schema import DISTRICT_NAMES, SEEDS_DIR
+from geodata.model import pack_reader
+from geodata.model.schema import DISTRICT_NAMES, SEEDS_DIR
 
 
 @pytest.fixture(scope="module")
 def policies() -> pd.DataFrame:
-    return store.read_pack_table("policies")
+    return pack_reader.read_pack_table("policies")
 
 
 def _one(matches: list[Match], policy_id: str) -> Match:
@@ -293,7 +293,7 @@ def test_fund_scale_is_kept_out_of_the_chart(policies) -> None:
 
 def test_budget_chart_shows_the_lines_sorted_with_units_and_sources(policies) -> None:
     lines = budget_lines(policies)
-    from geodata.policies import budget_footnote
+    from geodata.domain.policies import budget_footnote
 
     fig = build_budget_chart(lines, budget_footnote(lines, budget_exclusions(policies)))
     bar = fig.data[0]

@@ -12,7 +12,8 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from geodata import store
-from geodata.schema import LAYERS, PACK_DIR, TABLES
+from geodata.model import pack_reader
+from geodata.model.schema import LAYERS, PACK_DIR, TABLES
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +29,9 @@ def test_store_is_a_geopackage_with_every_layer_and_table(built: Path) -> None:
 
 @pytest.mark.parametrize("layer", list(LAYERS))
 def test_layers_round_trip(built: Path, layer: str) -> None:
-    expected = store.read_pack_layer(layer)
+    expected = pack_reader.read_pack_layer(layer)
     if layer == "parcels":  # the store types numeric parcel fields (issue #8): unknown is NaN, not None
-        from geodata.backends.base import PARCEL_NUMERIC
+        from geodata.store.base import PARCEL_NUMERIC
 
         expected = expected.astype({c: float for c in PARCEL_NUMERIC if c in expected.columns})
     got = store.read_layer(built, layer)
@@ -42,7 +43,7 @@ def test_layers_round_trip(built: Path, layer: str) -> None:
 
 @pytest.mark.parametrize("table", list(TABLES))
 def test_tables_round_trip(built: Path, table: str) -> None:
-    expected = store.read_pack_table(table)
+    expected = pack_reader.read_pack_table(table)
     got = store.read_table(built, table)
     pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False)
 
@@ -69,7 +70,7 @@ def test_ensure_store_builds_once_and_rebuilds_when_the_pack_changes(tmp_path: P
     df.loc[0, "title_en"] = "changed"
     df.to_csv(sources, index=False)
     store.ensure_store(path, pack)
-    assert store.store_pack_hash(path) == store.pack_hash(pack)
+    assert store.store_pack_hash(path) == pack_reader.pack_hash(pack)
     assert store.read_table(path, "sources").loc[0, "title_en"] == "changed"
 
 
@@ -103,7 +104,7 @@ def test_store_opens_in_plain_geopandas(built: Path) -> None:
 def test_another_pack_can_be_chosen_by_environment(monkeypatch, tmp_path: Path) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(PACK_DIR, pack)
-    monkeypatch.setenv(store.PACK_ENV, str(pack))
-    assert store.default_pack_dir() == pack
+    monkeypatch.setenv(pack_reader.PACK_ENV, str(pack))
+    assert pack_reader.default_pack_dir() == pack
     path = store.ensure_store(tmp_path / "atlas.gpkg")
-    assert store.store_pack_hash(path) == store.pack_hash(pack)
+    assert store.store_pack_hash(path) == pack_reader.pack_hash(pack)

@@ -8,6 +8,7 @@ import shapely
 
 from bench.synth import PREFIX, synthetic_parcels, write_pack
 from geodata import store
+from geodata.model import pack_reader
 
 M2_PER_MU = 10000 / 15
 
@@ -18,7 +19,7 @@ def syn() -> gpd.GeoDataFrame:
 
 
 def test_every_parcel_lies_in_the_district_it_names(syn) -> None:
-    districts = store.read_pack_layer("districts").set_index("name_zh")
+    districts = pack_reader.read_pack_layer("districts").set_index("name_zh")
     for name, group in syn.groupby("district"):
         assert shapely.contains(districts.loc[name, "geometry"], group.geometry.to_numpy()).all(), name
 
@@ -43,9 +44,9 @@ def test_shapes_are_real_polygons_of_5_to_300_mu_some_multipart(syn) -> None:
 
 
 def test_attributes_come_from_the_real_value_sets(syn) -> None:
-    districts = set(store.read_pack_layer("districts")["name_zh"])
-    platforms = set(store.read_pack_layer("areas")["name_zh"])
-    sectors = set(store.read_pack_table("policies")["sector"])
+    districts = set(pack_reader.read_pack_layer("districts")["name_zh"])
+    platforms = set(pack_reader.read_pack_layer("areas")["name_zh"])
+    sectors = set(pack_reader.read_pack_table("policies")["sector"])
     assert set(syn["district"]) <= districts
     assert len(set(syn["district"])) >= 10
     assert set(syn["parent"].dropna()) <= platforms
@@ -68,11 +69,11 @@ def test_a_written_pack_builds_a_store_the_app_can_read(tmp_path) -> None:
     parcels = store.read_layer(path, "parcels")
     assert len(parcels) == 50
     assert parcels["name_zh"].str.startswith(PREFIX).all()
-    assert len(store.read_layer(path, "districts")) == len(store.read_pack_layer("districts"))
+    assert len(store.read_layer(path, "districts")) == len(pack_reader.read_pack_layer("districts"))
 
 
 def test_the_shipped_pack_holds_no_synthetic_parcel() -> None:
-    shipped = store.read_pack_layer("parcels")
+    shipped = pack_reader.read_pack_layer("parcels")
     assert "synthetic" not in shipped.columns
     assert not shipped["id"].str.startswith(PREFIX).any()
     assert not shipped["name_zh"].str.startswith(PREFIX).any()

@@ -11,12 +11,8 @@ import pytest
 import yaml
 
 from components.basemaps import basemaps
-from geodata import store
-from geodata.figures import key_figures
-from geodata.formats import format_number
-from geodata.i18n import catalogue
-from geodata.schema import LAYERS
-from geodata.tours import (
+from geodata.domain.figures import key_figures
+from geodata.domain.tours import (
     SCHEMA_PATH,
     TourError,
     caption_numbers,
@@ -30,12 +26,16 @@ from geodata.tours import (
     stated_numbers,
     stop_figures,
 )
+from geodata.model import pack_reader
+from geodata.model.schema import LAYERS
+from geodata.text.formats import format_number
+from geodata.text.i18n import catalogue
 
 
 @pytest.fixture(scope="module")
 def index():
-    layers = {n: store.read_pack_layer(n) for n in LAYERS}
-    return pack_index(layers, store.read_pack_table("indicators"), basemaps())
+    layers = {n: pack_reader.read_pack_layer(n) for n in LAYERS}
+    return pack_index(layers, pack_reader.read_pack_table("indicators"), basemaps())
 
 
 def _good() -> dict:
@@ -244,7 +244,7 @@ def test_every_number_in_a_shipped_caption_is_stated_by_its_cited_rows(index) ->
 
 
 def test_figures_keep_the_source_number_in_both_languages(index) -> None:
-    """One money rule: a tour figure keeps its source's number and unit (geodata/formats.py)."""
+    """One money rule: a tour figure keeps its source's number and unit (geodata/text/formats.py)."""
     ids = ["s000-003", "s000-006", "s000-005", "s002-008", "s002-027"]
     zh = {f.id: f for f in stop_figures(ids, index, "zh")}
     en = {f.id: f for f in stop_figures(ids, index, "en")}
@@ -275,7 +275,7 @@ def test_every_english_money_figure_of_a_shipped_tour_states_the_source_number(i
 
 
 def test_a_tour_figure_reads_as_on_every_other_page(index) -> None:
-    """The meeting card shows the same text as the area pages' cards (geodata.figures) for a figure."""
+    """The meeting card shows the same text as the area pages' cards (geodata.domain.figures) for a figure."""
     tours, _ = load_tours(index, "en")
     cited = list(dict.fromkeys(i for t in tours for s in t.stops for i in s.cited))
     for lang in ("zh", "en"):
@@ -335,7 +335,7 @@ def test_bounds_views_fit_the_map() -> None:
 def test_every_dynamic_message_key_exists() -> None:
     """Keys built at run time (types, schema keywords) that the code scan cannot see.
 
-    Qualifiers (约, 超, 以上 ...) are worded by geodata/formats.py's glossary, as on every other
+    Qualifiers (约, 超, 以上 ...) are worded by geodata/text/formats.py's glossary, as on every other
     page; tests/unit/test_formats.py checks that it knows each one the pack uses.
     """
     cat = catalogue()

@@ -1,4 +1,4 @@
-"""What the parcel map draws at each size and view (geodata.viewport, components.parcel_layer)."""
+"""What the parcel map draws at each size and view (geodata.geo.viewport, components.parcel_layer)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from components.parcel_layer import (
     display_bounds_to_wgs84,
     layer_notice,
 )
-from geodata import store
-from geodata.parcels import within_radius
-from geodata.viewport import (
+from geodata.domain.parcels import within_radius
+from geodata.geo.viewport import (
     Bounds,
     anchors,
     bounds_from_map,
@@ -30,6 +29,7 @@ from geodata.viewport import (
     simplify_for_zoom,
     subset_anchors,
 )
+from geodata.model import pack_reader
 
 WEST_LAKE = Bounds(30.20, 120.05, 30.32, 120.20)
 
@@ -50,7 +50,7 @@ def test_anchors_lie_inside_their_parcels(syn, xy) -> None:
 
 
 def test_the_shipped_parcels_are_drawn_as_before() -> None:
-    parcels = store.read_pack_layer("parcels")
+    parcels = pack_reader.read_pack_layer("parcels")
     plan = plan_layer(parcels, anchors(parcels), WEST_LAKE, 14)
     assert plan.mode == "all"
     assert plan.features is parcels  # untouched: no simplification, no view cut

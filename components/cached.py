@@ -1,0 +1,157 @@
+"""The only module that applies Streamlit caching to the data layer.
+
+``st.cache_resource`` for the store (one shared handle per process: the GeoPackage or
+PostGIS backend); ``st.cache_data`` for frames, so each session gets its own copy and
+no session can mutate another's data. Parcel frames are keyed by the store's revision,
+read on every run, so a write anywhere shows on the next run everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geodata.model.schema import LAYERS
+from geodata.store import Backend, database_url, open_backend
+
+
+@st.cache_resource(show_spinner="正在准备数据 / Preparing data …")  # runs before any page: both languages
+def backend() -> Backend:
+    """The store (issue #8): PostGIS with a database URL, else the GeoPackage built from the pack."""
+    try:
+        secrets: dict = dict(st.secrets)
+    except Exception:  # no secrets file: the GeoPackage
+        secrets = {}
+    return open_backend(url=database_url(secrets=secrets))
+
+
+@st.cache_resource(show_spinner=False)
+def _pack_version() -> str:
+    """The store's id and the pack version it was brought up to when opened (once per process).
+
+    Part of every cache key, so frames cached from one store are never served for another."""
+    return f"{backend().store_id()}:{backend().pack_version()}"
+
+
+def _store() -> tuple[Path | None, str]:
+    """The store's file (None on PostGIS) and the pack version it was built from."""
+    return getattr(backend(), "path", None), _pack_version()
+
+
+def store_path() -> Path | None:
+    return _store()[0]
+
+
+def revision() -> int:
+    """The store's write counter, asked on every run (one cheap query), so edits saved by any
+    session or process show on the next run."""
+    return backend().revision()
+
+
+def data_version() -> tuple[str, int]:
+    """(pack version, store revision): what any picture built from the data depends on."""
+    return _pack_version(), revision()
+
+
+@st.cache_data(show_spinner=False)
+def _layer(name: str, version: str, rev: int = 0) -> gpd.GeoDataFrame:
+    return backend().read_layer(name)
+
+
+@st.cache_data(show_spinner=False)
+def _table(name: str, version: str) -> pd.DataFrame:
+    return backend().read_table(name)
+
+
+def layer(name: str) -> gpd.GeoDataFrame:
+    return _layer(name, _store()[1], revision() if name == "parcels" else 0)
+
+
+def table(name: str) -> pd.DataFrame:
+    return _table(name, _store()[1])
+
+
+def all_layers() -> dict[str, gpd.GeoDataFrame]:
+    return {name: layer(name) for name in LAYERS}
+
+
+@st.cache_data(show_spinner=False)
+def _figures_workbook(version: str) -> bytes:
+    from geodata.export.tables import to_xlsx
+
+    return to_xlsx({"indicators": _table("indicators", version), "funds": _table("funds", version)})
+
+
+def figures_workbook() -> bytes:
+    """Every figure and fund as one Excel file, built once per pack version (not on every rerun)."""
+    return _figures_workbook(_store()[1])
+
+
+# ---- large layers (issue #9): one shared copy per process instead of one per rerun.
+# ``st.cache_data`` hands every rerun its own unpickled copy, which for 100,000 parcels
+# costs about 0.35 s each time; these frames and arrays are only ever read (filters
+# return new frames), so one copy is shared across sessions, keyed by the pack version.
+
+
+# Keyed by the pack version AND the store revision, so an editor's write replaces the shared
+# copy on the next run everywhere; two entries kept (the current one and the one being replaced).
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _shared_layers(version: str, rev: int) -> dict[str, gpd.GeoDataFrame]:
+    return {name: backend().read_layer(name) for name in LAYERS}
+
+
+def shared_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Every layer, one copy shared by all sessions: read it, never change it in place."""
+    return _shared_layers(_store()[1], revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _parcel_anchors(version: str, rev: int):
+    from geodata.geo.viewport import anchors
+
+    return anchors(_shared_layers(version, rev)["parcels"])
+
+
+def parcel_anchors():
+    """One (lon, lat) per parcel of ``shared_layers()["parcels"]``, in its row order."""
+    return _parcel_anchors(_store()[1], revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _parcel_lookup(
+    version: str, rev: int
+) -> tuple[dict[str, list[str]], frozenset[str], dict[str, dict[str, str]]]:
+    from geodata.domain.parcels import filter_options
+
+    parcels = _shared_layers(version, rev)["parcels"]
+    return (
+        filter_options(parcels),
+        frozenset(parcels["id"]),
+        {
+            "zh": dict(zip(parcels["id"], parcels["name_zh"], strict=True)),
+            "en": dict(
+                zip(
+                    parcels["id"],
+                    parcels.get("name_en", parcels["name_zh"]).fillna(parcels["name_zh"]),
+                    strict=True,
+                )
+            ),
+        },
+    )
+
+
+def parcel_lookup() -> tuple[dict[str, list[str]], frozenset[str], dict[str, dict[str, str]]]:
+    """The parcels' filter options, their ids and {lang: {id: name}}, computed once per store revision
+    (iterating 100,000 ids and names on every rerun cost about 0.2 s)."""
+    return _parcel_lookup(_store()[1], revision())
+
+
+def reset() -> None:
+    """Forget the store handle (tests switch stores between runs in one process)."""
+    backend.clear()
+    _pack_version.clear()
+    for cached in (_shared_layers, _parcel_anchors, _parcel_lookup):
+        cached.clear()
