@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -50,7 +51,7 @@ def test_parallel_guesses_on_one_name_are_spaced_out(fresh, monkeypatch) -> None
     for _ in range(10):
         users.sign_in(EDITORS, "alice", "guess", sleep=waits.append)
     assert waits[:5] == [0.0, 0.5, 1.5, 3.5, 7.5]
-    assert all(b - a >= 0.5 for a, b in zip(waits, waits[1:], strict=False))
+    assert all(b - a >= 0.5 for a, b in itertools.pairwise(waits))
     # beyond the throttle's queue (30 s ahead) an attempt is refused without checking anything
     assert len(events) == sum(1 for w in waits if w <= fresh.max_wait) < 10
 
