@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import cached, state
-from components.cards import build_feature_facts, render_feature_card
+from components.cards import build_feature_facts, md_text, render_feature_card
 from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import keep_in_url, lang, place, t
 from components.map import (
@@ -58,6 +58,7 @@ parcels = layers["parcels"]
 parcel_xy = cached.parcel_anchors()
 policies = cached.table("policies")
 options, parcel_ids, names_by_lang = cached.parcel_lookup()
+names = names_by_lang[code]  # id -> name on screen (the code, then the id, where a file gave no name)
 sectors = sorted(set(policies["sector"]) - {"", "全部"})
 known = {
     "districts": set(layers["districts"]["name_zh"]),
@@ -223,7 +224,7 @@ with col_table:
         st.caption(t("scale.notice.table", shown=f"{LIST_LIMIT:,}", total=f"{len(shown):,}"))
     table = pd.DataFrame(
         {
-            t("parcels.col.parcel"): listed["name_en"] if code == "en" else listed["name_zh"],
+            t("parcels.col.parcel"): [names[i] for i in listed["id"]],
             t("parcels.col.district"): [place(d) for d in listed["district"]],
             t("parcels.col.platform"): [place(p) for p in listed["parent"].fillna("")],
             t("parcels.col.area"): [
@@ -299,7 +300,7 @@ if selected in known["parcel_ids"]:
     row = parcels[parcels["id"] == selected].iloc[0]
     props = row.drop(labels="geometry").to_dict()
     st.divider()
-    render_feature_card(str(props["name_zh"]), props)
+    render_feature_card(names_by_lang["zh"][selected], props)
     near = nearest_features(row.geometry, layers)
     st.markdown("**" + t("parcels.near_title") + "**")
     st.dataframe(
@@ -343,9 +344,8 @@ if selected in known["parcel_ids"]:
         )
         st.caption(t("parcels.policy_more"))
     else:
-        st.info(t("parcels.no_policy", district=place(row["district"])))
+        st.info(t("parcels.no_policy", district=md_text(place(row["district"]))))
 
-names = names_by_lang[code]
 brochure_pick = [p for p in st.session_state.get("export_brochure_pick", []) if p in names]
 render_brochure_panel(
     parcels,
@@ -426,7 +426,7 @@ if point is not None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("parcels.col.parcel"): hits["name_en"] if code == "en" else hits["name_zh"],
+                    t("parcels.col.parcel"): [names[i] for i in hits["id"]],
                     t("parcels.col.distance"): [f"{d / 1000:,.2f} km" for d in hits["distance_m"]],
                 }
             ),
