@@ -1,6 +1,5 @@
 """Parcel explorer: filter, find, open, compare, share and download the supply parcels."""
 
-import json
 
 import pandas as pd
 import streamlit as st
@@ -36,7 +35,7 @@ from geodata.domain.parcels import (
     state_to_params,
     within_radius,
 )
-from geodata.export.tables import to_csv_bytes, to_xlsx
+from geodata.export.tables import PARCEL_FILES
 from geodata.geo.selection import new_click
 from geodata.geo.viewport import (
     bounds_from_map,
@@ -45,7 +44,7 @@ from geodata.geo.viewport import (
     subset_anchors,
     zoom_from_map,
 )
-from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_COLUMNS, PARCEL_STATUS_ZH
+from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
 from geodata.text.formats import format_number, indicator_name, term
 
 K = state.PARCELS  # the page's session-state keys
@@ -439,28 +438,15 @@ if point is not None:
 # ---- download
 st.divider()
 st.subheader(t("parcels.download"))
-cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
-export = shown[cols].copy()
-export.insert(0, "lat", shown_xy[:, 1].round(6))
-export.insert(0, "lon", shown_xy[:, 0].round(6))
 d1, d2, d3 = st.columns(3)
-d1.download_button("CSV", lambda: to_csv_bytes(export), "parcels.csv", "text/csv", key=K["dl_csv"])
-d2.download_button(
-    "Excel",
-    lambda: to_xlsx({"parcels": export}),  # built when clicked, not on every rerun
-    "parcels.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key=K["dl_xlsx"],
-)
-d3.download_button(
-    t("parcels.geojson"),
-    lambda: json.dumps(
-        json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True)), ensure_ascii=False
-    ).encode("utf-8"),
-    "parcels.geojson",
-    "application/geo+json",
-    key=K["dl_geojson"],
-)
+# built when clicked, once per store revision and filter, shared by every session (components.cached)
+for col, kind, label in ((d1, "csv", "CSV"), (d2, "xlsx", "Excel"), (d3, "geojson", t("parcels.geojson"))):
+    col.download_button(
+        label,
+        lambda kind=kind: cached.parcel_file(kind, query),
+        *PARCEL_FILES[kind],
+        key=K[f"dl_{kind}"],
+    )
 st.caption(t("parcels.mu_note", m2=f"{mu_to_m2(1):,.2f}", mu=f"{m2_to_mu(10000):g}"))
 
 # ---- the URL follows the page, so a copied link reopens this view

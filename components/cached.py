@@ -147,9 +147,36 @@ def parcel_lookup() -> tuple[dict[str, list[str]], frozenset[str], dict[str, dic
     return _parcel_lookup(_store()[1], revision())
 
 
+@st.cache_data(show_spinner=False, max_entries=8, ttl="1h")
+def _parcel_file(kind: str, query, version: str, rev: int) -> bytes:  # type: ignore[no-untyped-def]
+    from geodata.domain.parcels import filter_parcels
+    from geodata.export.tables import parcel_download
+    from geodata.geo.viewport import subset_anchors
+
+    parcels = _shared_layers(version, rev)["parcels"]
+    shown = filter_parcels(parcels, query)
+    xy = subset_anchors(_parcel_anchors(version, rev), parcels.index, shown.index)
+    return parcel_download(shown, xy, kind)
+
+
+def parcel_file(kind: str, query) -> bytes:  # type: ignore[no-untyped-def]
+    """A parcel download (``geodata.export.tables.PARCEL_FILES``) of the parcels ``query`` lists,
+    built once per store revision and query and shared by every session that asks for it
+    (all 100,000 parcels as Excel take seconds; asked by a room at once, they were built once each)."""
+    return _parcel_file(kind, query, _store()[1], revision())
+
+
 def reset() -> None:
     """Forget the store handle (tests switch stores between runs in one process)."""
     backend.clear()
     _pack_version.clear()
-    for cached in (_shared_layers, _parcel_anchors, _parcel_lookup, _layer, _table, _figures_workbook):
+    for cached in (
+        _shared_layers,
+        _parcel_anchors,
+        _parcel_lookup,
+        _layer,
+        _table,
+        _figures_workbook,
+        _parcel_file,
+    ):
         cached.clear()

@@ -28,6 +28,7 @@ import pandas as pd
 from geodata.domain.parcels import ViewState, nearest_features, parcel_policies, state_to_params
 from geodata.export.charts import wrap_mixed
 from geodata.export.fonts import rc_params
+from geodata.export.limits import MAX_BROCHURE_PARCELS
 from geodata.export.picture import (
     MapContent,
     MapView,
@@ -417,6 +418,8 @@ def build_brochure(
 
     if len(parcels) == 0:
         raise ValueError(translate("export.brochure.none", lang))
+    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work
+        raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     date = date or dt.date.today()
     buf = io.BytesIO()
     total = len(parcels)
