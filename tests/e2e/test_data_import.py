@@ -11,9 +11,8 @@ import pytest
 
 from geodata.store.users import hash_password
 from tests.data.make_bad_files import PARCELS, SIDE_DEG, make_good_files
-from tests.e2e.conftest import Server, start_server, stop_server
-from tests.e2e.helpers import ARTIFACTS, wait_for_app
-from tests.e2e.test_overview import MAP_FRAME
+from tests.e2e.helpers import ARTIFACTS, MAP_FRAME, wait_for_app
+from tests.e2e.server import Server, start_server, stop_server
 
 PASSWORD = "correct horse battery"
 
