@@ -1,13 +1,14 @@
 """Checks of the committed district boundaries (geodata/pack/districts.geojson, context.geojson).
 
-Everything here runs on the committed files alone. The reference gazetteer the boundaries
-were checked against when they were built is not part of the repository: the rows these
-checks need (names, points, areas) are copied below as literals, and the areas of the
-reference district extract are the same numbers as the gazetteer's, so one copy serves both.
+Everything here runs on the committed files alone. The full reference gazetteer the
+boundaries were checked against when they were built is not part of the repository: the
+rows these checks need (names, points, areas) are copied below as literals, and those the
+pack's places use ship in ``geodata/pack/gazetteer.csv``, which the literals must agree with.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
@@ -163,6 +164,26 @@ def test_areas_match_gazetteer_literals(districts):
         assert got[name] == pytest.approx(area, rel=0.01), name
     # all 13 together vs the commonly cited total area of Hangzhou, ~16 850 km2
     assert sum(got.values()) == pytest.approx(16_850, rel=0.01)
+
+
+def test_gazetteer_literals_agree_with_the_shipped_gazetteer():
+    with open(PACK / "gazetteer.csv", encoding="utf-8") as fh:
+        shipped = {
+            r["name_zh"]: (
+                r["name_zh"],
+                r["district"],
+                float(r["lon_wgs84"]),
+                float(r["lat_wgs84"]),
+                r["confidence"],
+                float(r["approx_area_km2"]) if r["approx_area_km2"] else None,
+            )
+            for r in csv.DictReader(fh)
+            if r["lon_wgs84"]
+        }
+    in_pack = [row for row in GAZETTEER if row[0] in shipped]
+    assert len(in_pack) >= 19  # every district and platform; the other landmarks are not in the pack
+    for row in in_pack:
+        assert row == shipped[row[0]], row[0]
 
 
 # --------------------------------------------------------------------------- points
