@@ -52,6 +52,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.synth import write_pack  # noqa: E402
 from geodata import store  # noqa: E402
+from geodata.model.schema import PACK_DIR  # noqa: E402
 from tests.e2e.server import CHROMIUM_ARGS, TILE_HOSTS, TILE_PNG, start_server, stop_server  # noqa: E402
 
 OUT = REPO / "bench" / "results"
@@ -377,7 +378,7 @@ def main(argv: list[str] | None = None) -> dict:
     results, baseline_gave_up = [], None
     for size in args.sizes.split(","):
         size = size.strip()
-        pack = store.PACK_DIR if size == "shipped" else write_pack(int(size), work / f"pack-{size}")
+        pack = PACK_DIR if size == "shipped" else write_pack(int(size), work / f"pack-{size}")
         gpkg = work / f"store-{size}.gpkg"
         t0 = time.perf_counter()
         store.ensure_store(gpkg, pack)
