@@ -1,4 +1,4 @@
-"""Issue #8 in a real browser: an editor signs in, imports a zipped Gauss-Kruger Shapefile with GBK
+"""Data maintenance in a real browser: an editor signs in, imports a zipped Gauss-Kruger Shapefile with GBK
 text, confirms, sees the parcels on the public map in the right place with their Chinese names,
 and signs out; a visitor cannot reach the data page."""
 
