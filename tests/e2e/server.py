@@ -106,7 +106,7 @@ def start_server(
             proc.kill()
             raise RuntimeError(f"{script.name} did not start in {STARTUP_S} s:\n{log.read_text()[-4000:]}")
         try:  # wait a little for the server, and notice at once if it died
-            proc.wait(timeout=0.1)
+            proc.wait(timeout=0.05)
             raise RuntimeError(f"{script.name} exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
         except subprocess.TimeoutExpired:
             pass
