@@ -96,3 +96,25 @@ def test_a_full_queue_refuses_at_once() -> None:
     first.join(5)
     second.join(5)
     assert (queue.running, queue.waiting) == (0, 0)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_parcel_without_a_name_is_titled_by_its_code(lang: str) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from geodata.export.brochure import BrochureConfig, build_brochure
+    from geodata.model import pack_reader
+    from geodata.model.schema import LAYERS
+
+    layers = {name: pack_reader.read_pack_layer(name) for name in LAYERS}
+    parcel = layers["parcels"].iloc[[0]].copy()
+    parcel["name_zh"] = None
+    parcel["name_en"] = None
+    parcel["parcel_code"] = "TEST-1"
+    pdf = build_brochure(parcel, layers, None, None, BrochureConfig(), lang)
+    text = re.sub(r"\s+", "", PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+    assert "TEST-1" in text
+    assert "None" not in text
