@@ -29,6 +29,7 @@ from geodata.store.base import (
     Change,
     ConflictError,
     HistoryEntry,
+    StoreChangedError,
     StoreError,
 )
 from geodata.store.gpkg import GeoPackageBackend
@@ -53,6 +54,7 @@ __all__ = [
     "Change",
     "ConflictError",
     "HistoryEntry",
+    "StoreChangedError",
     "StoreError",
     "build_store",
     "database_url",
