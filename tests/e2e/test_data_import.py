@@ -59,6 +59,19 @@ def test_visitor_cannot_reach_the_data_page(page, editor_server) -> None:
     assert page.locator("input[type=file]").count() == 0
 
 
+# Free space (px) between the drawn parcels and each edge of the map, from Leaflet itself.
+FIT_JS = """
+() => {
+  const size = window.map.getSize();
+  let b = null;
+  window.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.tip !== undefined && l.getBounds) { b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast()); } });
+  const nw = window.map.latLngToContainerPoint(b.getNorthWest());
+  const se = window.map.latLngToContainerPoint(b.getSouthEast());
+  return {left: nw.x, top: nw.y, right: size.x - se.x, bottom: size.y - se.y};
+}
+"""
+
+
 def _sign_in(page, server: Server) -> None:
     page.goto(server.url + "/data", wait_until="domcontentloaded")
     wait_for_app(page)
@@ -105,11 +118,24 @@ def test_sign_in_import_see_on_map_sign_out(page, editor_server, shapefile: Path
     page.get_by_text("文件声明的坐标系：EPSG:4549").wait_for()  # read from the .prj
     preview = page.frame_locator(MAP_FRAME)
     preview.locator(".leaflet-overlay-pane path").first.wait_for(state="attached", timeout=30_000)
+    # the parcels are fitted with room around them, not at the map's edge under the offline notice
+    content = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    content.wait_for_function("() => window.map && !window.map._animatingZoom", timeout=30_000)
+    box = content.evaluate(FIT_JS)
+    assert box["left"] >= 30, box
+    assert box["top"] >= 30, box
+    assert box["right"] >= 30, box
+    assert box["bottom"] >= 30, box
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data-import-preview.png"), full_page=True)
     page.get_by_role("button", name="确认写入 3 项变更").click()
     page.get_by_text("已写入：新增 3，修改 0，删除 0。").wait_for(timeout=30_000)
     wait_for_app(page)
+    # the result, then a fresh start: no preview of the written file, no "nothing differs"
+    assert page.get_by_text("预览：").count() == 0
+    assert page.get_by_text("与已保存的数据相比没有变化").count() == 0
+    assert page.get_by_text(shapefile.name).count() == 0  # the uploader is empty again
+    assert page.locator("input[type=file]").count() == 1
 
     # the public parcel map, in this same session and the data page in the navigation
     assert "数据维护" in page.get_by_test_id("stSidebarNav").inner_text()
