@@ -90,7 +90,7 @@ def _import_tab() -> None:
             t("data.import.crs"),
             list(by_crs),
             format_func=lambda c: t(
-                "ingest.crs_option",
+                "ingest.crs_option" if len(by_crs) > 1 else "data.import.crs_option",
                 label=importer.crs_label(c),
                 lon=f"{by_crs[c].centre[0]:.4f}",
                 lat=f"{by_crs[c].centre[1]:.4f}",
@@ -108,7 +108,7 @@ def _import_tab() -> None:
                 height=300,
                 returned_objects=(),
             )
-        st.markdown(f"**{t('data.import.mapping')}**")
+        st.markdown(f"**{t('ingest.mapping')}**")
         remembered = backend.mapping(source)
         suggested, suggested_code = importer.suggest_columns(raw, crs, remembered)
         none = "—"

@@ -408,7 +408,7 @@ SQUARE_NEAR = Polygon([(120.07, 30.29), (120.072, 30.29), (120.072, 30.292), (12
 # -- hostile GeoPackages and leftovers of killed reads -------------------------------------------
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(60, method="thread")  # a hang in SQLite (C) ignores signals
 def test_recursive_view_is_refused_quickly(corpus: tuple[Path, dict[str, str]]) -> None:
     import time
 
