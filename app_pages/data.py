@@ -198,7 +198,7 @@ def _import_tab() -> None:
             else:
                 done = written.counts
                 st.session_state[K["upload_round"]] = st.session_state.get(K["upload_round"], 0) + 1
-                for key in ("raw", "preview", "moves_ok"):
+                for key in ("raw", "preview", "moves_ok", "crs", "remove_missing"):
                     st.session_state.pop(K[key], None)
                 _saved(
                     t("data.import.done", add=done["add"], change=done["change"], remove=done["remove"])

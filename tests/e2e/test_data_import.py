@@ -196,3 +196,47 @@ def test_two_app_processes_on_one_postgis(
     finally:
         stop_server(a)
         stop_server(b)
+
+
+def test_baidu_file_choose_datum_then_confirm_a_move(page, editor_server, tmp_path: Path) -> None:
+    """A BD-09 file: the candidates say how far apart they are and where the parcels land; read as
+    BD-09 the parcels sit where they belong; the same outlines read as WGS-84 would move them
+    about a kilometre, which the editor must confirm after seeing old and new outlines."""
+    from tests.data.make_bad_files import make_partial_files
+
+    files = make_partial_files(tmp_path)
+    assert files["bd09_baidu.geojson"]["crs"] == "BD09"
+    _sign_in(page, editor_server)
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "bd09_baidu.geojson"))
+    page.get_by_text("各候选坐标系相差最多").wait_for(timeout=60_000)
+    wait_for_app(page)
+    landing = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    landing.wait_for_function("() => window.map && !window.map._animatingZoom", timeout=30_000)
+    markers = landing.evaluate(
+        "() => { const out = []; window.map.eachLayer(l => { const t = l.getTooltip && l.getTooltip();"
+        " if (l instanceof L.CircleMarker && t) out.push(t.getContent()); }); return out; }"
+    )
+    assert len(markers) == 4 * 3  # three parcels under each of the four candidate datums
+    assert {m.replace("<div>", "").strip().split(" · ")[0] for m in markers} == {"EPSG:4326 WGS 84", "EPSG:4490 China Geodetic Coordinate System 2000", "GCJ-02", "BD-09"}
+    page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(has_text="坐标系").click()
+    page.get_by_role("option", name="BD-09 →").click()
+    wait_for_app(page)
+    page.get_by_text("预览：新增 3，修改 0，删除 0").wait_for(timeout=60_000)
+    page.get_by_role("button", name="确认写入 3 项变更").click()
+    page.get_by_text("已写入：新增 3，修改 0，删除 0。").wait_for(timeout=30_000)
+    wait_for_app(page)
+
+    # the same file again, source unchanged, but read as WGS-84: every parcel would move ~1 km
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "bd09_baidu.geojson"))
+    page.get_by_text("预览：新增 0，修改 3，删除 0").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_text("有地块将移动超过 100 米").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "data-import-move-warning.png"), full_page=True)
+    page.get_by_role("button", name="确认写入 3 项变更").click()
+    page.get_by_text("有地块将移动").nth(1).wait_for(timeout=30_000)  # refused: the tick is missing
+    wait_for_app(page)
+    assert page.get_by_text("已写入：").count() == 0
+    page.get_by_text("我已在地图上核对").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="确认写入 3 项变更").click()
+    page.get_by_text("已写入：新增 0，修改 3，删除 0。").wait_for(timeout=30_000)
