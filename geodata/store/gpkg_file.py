@@ -72,7 +72,7 @@ def build_store(path: Path, pack: Path = PACK_DIR, keep_from: Path | None = None
         meta = pd.DataFrame({"key": ["pack_hash"], "value": [pack_hash(pack)]})
         pyogrio.write_dataframe(meta, tmp, layer=META_TABLE, driver="GPKG")
         _carry_over(tmp, keep_from)
-        if path.exists() and path.stat().st_size > 0:
+        if _is_sqlite(path):  # a store (perhaps in use): keep a copy, then write into it
             from geodata.store.backup import _copy_sqlite, backup_gpkg
 
             backup_gpkg(path, reason="rebuild")
@@ -145,6 +145,14 @@ def _write_parcels(gdf: gpd.GeoDataFrame, path: Path) -> None:
     with engine.begin() as conn:
         create_bookkeeping("gpkg", conn)
     engine.dispose()
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _has_parcel_history(path: Path) -> bool:
