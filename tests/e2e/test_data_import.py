@@ -206,8 +206,11 @@ def test_baidu_file_choose_datum_then_confirm_a_move(page, editor_server, tmp_pa
 
     files = make_partial_files(tmp_path)
     assert files["bd09_baidu.geojson"]["crs"] == "BD09"
+    # codes of its own: the other tests of this module import the same parcels under XH2026-…
+    baidu = tmp_path / "baidu_parcels.geojson"
+    baidu.write_bytes((tmp_path / "bd09_baidu.geojson").read_bytes().replace(b"XH2026-", b"BD2026-"))
     _sign_in(page, editor_server)
-    page.locator("input[type=file]").set_input_files(str(tmp_path / "bd09_baidu.geojson"))
+    page.locator("input[type=file]").set_input_files(str(baidu))
     page.get_by_text("各候选坐标系相差最多").wait_for(timeout=60_000)
     wait_for_app(page)
     landing = page.locator(MAP_FRAME).first.element_handle().content_frame()
@@ -227,7 +230,7 @@ def test_baidu_file_choose_datum_then_confirm_a_move(page, editor_server, tmp_pa
     wait_for_app(page)
 
     # the same file again, source unchanged, but read as WGS-84: every parcel would move ~1 km
-    page.locator("input[type=file]").set_input_files(str(tmp_path / "bd09_baidu.geojson"))
+    page.locator("input[type=file]").set_input_files(str(baidu))
     page.get_by_text("预览：新增 0，修改 3，删除 0").wait_for(timeout=60_000)
     wait_for_app(page)
     page.get_by_text("有地块将移动超过 100 米").wait_for()
