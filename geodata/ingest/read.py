@@ -96,7 +96,7 @@ def detect_format(name: str, data: bytes) -> str:
     >>> detect_format("a.zip", b"GIF89a")
     Traceback (most recent call last):
     ...
-    geodata.ingest.ImportRefused: import.wrong_content {'name': 'a.zip', 'expected': 'ZIP'}
+    geodata.ingest.read.ImportRefused: import.wrong_content {'name': 'a.zip', 'expected': 'ZIP'}
     """
     suffix = Path(name).suffix.lower()
     fmt = _EXTENSIONS.get(suffix)
