@@ -238,7 +238,7 @@ def place_labels(
             continue
         mark = str(number)
         w, h = measure(mark, lbl.size, True)
-        spot = find(px, py, w, h, gap_px, _RINGS[:1])
+        spot = find(px, py, w, h, gap_px, _RINGS)
         if spot is not None:
             taken.append(spot[0])
             draw(
