@@ -36,6 +36,7 @@ from geodata.domain.parcels import (
     state_to_params,
     within_radius,
 )
+from geodata.domain.sources import cite_all, cite_cells
 from geodata.export.tables import to_csv_bytes, to_xlsx
 from geodata.geo.selection import new_click
 from geodata.geo.viewport import (
@@ -208,7 +209,7 @@ if len(plan):
                 f"{format_value(r.value, r.unit, '' if r.qualifier in r.indicator else r.qualifier, code)}"
                 for r in plan.itertuples()
             ),
-            sources=t("parcels.sep").join(sorted(set(plan["source"]))),
+            sources=cite_all(plan["source"], code),
             count=len(parcels),
         )
     )
@@ -335,7 +336,7 @@ if selected in known["parcel_ids"]:
                     t("parcels.col.sector"): [term(m.sector, "sector", code) for m in matches],
                     t("parcels.col.cap"): [m.cap_text or "" for m in matches],
                     t("parcels.col.rate"): [m.rate_text or "" for m in matches],
-                    t("parcels.col.source"): [m.source for m in matches],
+                    t("parcels.col.source"): cite_cells([m.source for m in matches], code),
                 }
             ),
             hide_index=True,

@@ -214,6 +214,10 @@ def render_brochure_panel(
         names = dict(zip(parcels["id"], parcels["name_en" if lang() == "en" else "name_zh"], strict=True))
     offered = list(names) if choices is None else list(choices)
     with st.expander(t("export.brochure.button"), icon=":material/picture_as_pdf:"):
+        if not brochure_config().contact:
+            # the brochure leaves an unconfigured contact out; how to configure it is said here, to
+            # whoever makes brochures, never printed for an investor
+            st.caption(t("publish.contact_hint"))
         picked = st.multiselect(
             t("export.brochure.pick"),
             offered,
