@@ -28,7 +28,7 @@ def source_note(sources: list[str], extra: str = "", lang: str = "zh") -> str:
     >>> source_note(["000_749770bcfb4b1cf3.txt", "004_c0cd15c402fb7bc0.txt"], "1 亿元 = 10,000 万元")
     '来源：「西湖区发布先进制造业三大“新年礼包”」，2026年2月；「西湖区：“三创”融合书写人文经济学的“西湖样本”」，2025年。1 亿元 = 10,000 万元'
     >>> source_note(["003_b3b6829ba2dddcb6.txt"], "", "en")
-    'Sources: “Zijingang Science City: climbing higher from high ground”, January 2025. '
+    'Sources: "Zijingang Science City: climbing higher from high ground", January 2025. '
     """
     note = translate("charts.sources", lang, files=cite_all(sources, lang)) if sources else ""
     return note + extra

@@ -302,7 +302,7 @@ def export_overview(
     render_export_panel(
         "overview", map_key, layers, sources, basemap,
         t("export.map.title.overview"), f"{shown} · {t('export.map.subtitle.default')}", view,
-        MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown),
+        MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown, sources=sources),
     )  # fmt: skip
 
 
@@ -316,7 +316,7 @@ def export_areas(
     render_export_panel(
         "areas", map_key, layers, sources, basemap,
         t("export.map.title.areas", area=shown), t("export.map.subtitle.default"), view,
-        MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown),
+        MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown, sources=sources),
     )  # fmt: skip
 
 

@@ -67,7 +67,7 @@ def cite(file: str, lang: str = "zh", sources: pd.DataFrame | None = None) -> st
     >>> cite("000_749770bcfb4b1cf3.txt", "zh", src)
     '「西湖区发布三大“新年礼包”」，2026年2月'
     >>> cite("000_749770bcfb4b1cf3.txt", "en", src)
-    '“Xihu releases three packages”, February 2026'
+    '"Xihu releases three packages", February 2026'
     >>> cite("镇街上报 2026-03", "zh", src)
     '镇街上报 2026-03'
     >>> cite("002_dfcb443e60e2733b.txt", "zh")  # the shipped pack: this report states no date
@@ -85,7 +85,7 @@ def full_citation(file: str, lang: str = "zh", sources: pd.DataFrame | None = No
     """A source's full title and date, for a hover text or a footnote.
 
     >>> full_citation("001_6bceb20c9443bdad.txt", "en")
-    '“Hangzhou High-tech Zone (Binjiang): policy opinions on developing new quality productive forces”, 24 October 2024'
+    '"Hangzhou High-tech Zone (Binjiang): policy opinions on developing new quality productive forces", 24 October 2024'
     """
     row = _row(file, sources)
     if row is None:
@@ -110,8 +110,8 @@ def split_sources(values: Iterable) -> list[str]:
 def cite_all(files: Iterable, lang: str = "zh", sources: pd.DataFrame | None = None) -> str:
     """Several sources' short citations in one line, in file order (seed order), each once.
 
-    >>> cite_all(["004_c0cd15c402fb7bc0.txt;000_749770bcfb4b1cf3.txt"], "en")
-    "“Xihu District releases three 'New Year packages'”, February 2026; “Xihu District: the 'three creations' and the Xihu model”, 2025"
+    >>> print(cite_all(["004_c0cd15c402fb7bc0.txt;000_749770bcfb4b1cf3.txt"], "en"))
+    "Xihu District releases three 'New Year packages'", February 2026; "Xihu District: the 'three creations' and the Xihu model", 2025
     """
     sep = translate("cite.sep", lang)
     return sep.join(cite(f, lang, sources) for f in split_sources(files))

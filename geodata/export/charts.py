@@ -112,7 +112,7 @@ def chart_note(files: list[str], lang: str, targets: bool, sources: pd.DataFrame
     """The footnote of an exported chart: its sources (short title, date), and what light bars mean.
 
     >>> chart_note(["003_b3b6829ba2dddcb6.txt"], "en", True)
-    'Sources: “Zijingang Science City: climbing higher from high ground”, January 2025. Light bars are targets, plans or forecasts, not outcomes.'
+    'Sources: "Zijingang Science City: climbing higher from high ground", January 2025. Light bars are targets, plans or forecasts, not outcomes.'
     """
     joined = cite_all(files, lang, sources)
     parts = [translate("export.chart.note_sources", lang, sources=joined)] if files else []

@@ -123,14 +123,21 @@ def marker_boxes(ax, renderer) -> list[_Box]:
     return out
 
 
-def furniture_boxes(ax, renderer) -> list[_Box]:
-    """Boxes of what is already written on the map: texts, the legend, the scale bar's panel."""
-    out = [_box(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible() and t.get_text()]
-    # the north arrow is an annotation without text: its arrow is furniture too
+def _arrow_boxes(ax, renderer) -> list[_Box]:
+    """The arrows of annotations (the north arrow is one, without text)."""
+    out = []
     for t in ax.texts:
         patch = getattr(t, "arrow_patch", None)
         if patch is not None and t.get_visible():
+            t.update_positions(renderer)  # the arrow is laid out at draw time; lay it out now
             out.append(_box(patch.get_window_extent(renderer)))
+    return out
+
+
+def furniture_boxes(ax, renderer) -> list[_Box]:
+    """Boxes of what is already written on the map: texts, the legend, the scale bar's panel."""
+    out = [_box(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible() and t.get_text()]
+    out += _arrow_boxes(ax, renderer)
     legend = ax.get_legend()
     if legend is not None and legend.get_visible():
         out.append(_box(legend.get_window_extent(renderer)))
@@ -259,7 +266,8 @@ def place_labels(
 def text_overlaps(ax) -> list[tuple[str, str]]:
     """Pairs of visible texts in ``ax`` whose drawn bounding boxes overlap (what a test checks).
 
-    Texts are measured with the figure's own renderer, as drawn; the legend counts as one box.
+    Texts are measured with the figure's own renderer, as drawn; the legend counts as one box,
+    and so does each annotation's arrow (the north arrow).
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -271,6 +279,7 @@ def text_overlaps(ax) -> list[tuple[str, str]]:
     legend = ax.get_legend()
     if legend is not None and legend.get_visible():
         items.append(("<legend>", _box(legend.get_window_extent(renderer))))
+    items += [("<arrow>", box) for box in _arrow_boxes(ax, renderer)]
     out = []
     for i in range(len(items)):
         for j in range(i + 1, len(items)):

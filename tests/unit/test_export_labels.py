@@ -158,3 +158,23 @@ def test_overlap_measure_sees_overlap(font) -> None:
         assert text_overlaps(ax) == [("荆长路东侧地块", "羲和光电科技项目")]
     finally:
         plt.close(fig)
+
+
+def test_choropleth_slide_names_clear_the_north_arrow(data, saved) -> None:
+    """On a slide the frame is wide: a district name near the corner must not cross the north arrow."""
+    layers, _, sources = data
+    d = layers["districts"]
+    view = MapView.around(d[d["name_zh"].isin(FOCUS_DISTRICTS)], 0.02)
+    content = MapContent(
+        "choropleth",
+        None,
+        {"钱塘区": (3700.0, 0)},
+        ("3,700 亿元",),
+        "Output (亿元)",
+        ("002_dfcb443e60e2733b.txt",),
+    )
+    spec = PictureSpec("Thematic", "Areas without a source stay grey", "slide", "screen", "en", (), DATE)
+    render_picture(layers, view, spec, OFFLINE, content, sources)
+    ax = _map_axes(saved[0])[0]
+    assert saved[0]._overlaps[id(ax)] == []
+    assert "Qiantang District" in saved[0]._texts[id(ax)]
