@@ -55,6 +55,7 @@ sys.path.insert(0, str(REPO))
 from bench.synth import write_pack  # noqa: E402
 from components.basemaps import basemaps, tile_hosts  # noqa: E402
 from geodata import store  # noqa: E402
+from geodata.model.schema import PACK_DIR  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, TILE_PNG  # noqa: E402
 
 OUT = REPO / "bench" / "results"
@@ -419,7 +420,7 @@ def main(argv: list[str] | None = None) -> dict:
     results, baseline_gave_up = [], None
     for size in args.sizes.split(","):
         size = size.strip()
-        pack = store.PACK_DIR if size == "shipped" else write_pack(int(size), work / f"pack-{size}")
+        pack = PACK_DIR if size == "shipped" else write_pack(int(size), work / f"pack-{size}")
         gpkg = work / f"store-{size}.gpkg"
         t0 = time.perf_counter()
         store.ensure_store(gpkg, pack)
