@@ -339,7 +339,7 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
             if i == 1:  # the close-up names the parcel and the nearby features listed beside it
                 placed = place_labels(ax, feature_labels(parcel, near, layers), zorder=35)
                 if placed.numbered:  # labels with no free place are numbered; the key under the map
-                    items = "　".join(f"{n} {name}" for n, name in placed.numbered)
+                    items = "   ".join(f"{n} {name}" for n, name in placed.numbered)
                     fig.text(left / w, (maps_top - maps_h - 0.04) / h, t("publish.map_key", items=items),
                              fontsize=6.5, color="#444", va="top")  # fmt: skip
                     key_h = 0.16

@@ -6,8 +6,8 @@ out with a thin leader line back to the point. A position is taken only if the l
 inside the map frame and touches no label already placed and none of the map's furniture
 (legend, north arrow, scale bar); positions that also keep clear of other markers are
 preferred. A label that finds no place is drawn as a small number instead, and the caller
-lists the numbers in a key; if even the number finds no place the label is left out (the
-caller still has it in the key list it prints).
+lists the numbers in a key; if even the number finds no place the label is left out
+(reported as dropped: the brochure lists every neighbour beside its map anyway).
 
 Why not ``adjustText``: it pushes labels apart iteratively and stops after a number of
 steps, so it does not promise a layout without overlap, and it has no notion of giving a

@@ -9,6 +9,7 @@ file's text are searched for a seed file name (``000_749770bcfb4b1cf3.txt``).
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -49,8 +50,9 @@ def _tree_text(at: AppTest) -> str:
     visit(at._tree)
     # and the same decoded: table cells (Arrow bytes in the protobuf), markdown, chart specs
     out += visible_texts(at) + [m.value for m in at.markdown]
-    out += [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
-    return "\n".join(out)
+    specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+    out += [spec.replace('\\"', '"') for spec in specs]  # JSON escapes the quotes of an English citation
+    return html.unescape("\n".join(out))  # markdown shows &quot; as "
 
 
 def _run(lang: str, page: str | None = None, query: dict | None = None, **values) -> AppTest:

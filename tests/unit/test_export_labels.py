@@ -8,6 +8,7 @@ frames are measured with matplotlib's own renderer.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import matplotlib
 import pytest
@@ -178,3 +179,29 @@ def test_choropleth_slide_names_clear_the_north_arrow(data, saved) -> None:
     ax = _map_axes(saved[0])[0]
     assert saved[0]._overlaps[id(ax)] == []
     assert "Qiantang District" in saved[0]._texts[id(ax)]
+
+
+def test_brochure_numbers_what_finds_no_room_and_keys_it_under_the_map(data, saved, monkeypatch) -> None:
+    from pypdf import PdfReader
+
+    import geodata.export.brochure as brochure
+
+    layers, policies, sources = data
+    one = layers["parcels"].iloc[:1]
+    crowd = brochure.feature_labels  # the real labels, then twenty made-up neighbours on one spot
+
+    def crowded(parcel, near, layers_):
+        labels = crowd(parcel, near, layers_)
+        x, y = labels[0].x + 150, labels[0].y - 150
+        return labels + [
+            Label(x, y, f"邻近地物名称{i}", priority=-1e6 - i, size=5.8, gap=4.5) for i in range(20)
+        ]
+
+    monkeypatch.setattr(brochure, "feature_labels", crowded)
+    pdf = build_brochure(one, layers, policies, sources, BrochureConfig(), "zh", date=DATE)
+    closeup = _map_axes(saved[0])[1]
+    assert saved[0]._overlaps[id(closeup)] == []
+    numbers = [t for t in saved[0]._texts[id(closeup)] if t.isdigit()]
+    assert numbers  # some neighbours are numbers on the map …
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\n", "")
+    assert "图中编号：1 邻近地物名称" in text  # … and the key under the map names them
