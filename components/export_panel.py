@@ -61,6 +61,8 @@ def render_export_panel(
     """An expander with the picture export (PNG + one-page PDF) and the charts alone (PNG + SVG)."""
     with st.expander(t("export.panel.title"), icon=":material/download:"):
         st.caption(t("export.panel.help"))
+        if not tianditu_key():  # setup advice for whoever exports, never on the public sidebar
+            st.caption(t("common.basemap.tianditu_key"))
         c1, c2 = st.columns(2)
         # keyed by the default text, so a new selection on the page brings its own title back
         title_key, subtitle_key = _key(page, f"title_{title}"), _key(page, f"subtitle_{subtitle}")

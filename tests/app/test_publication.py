@@ -27,12 +27,15 @@ from geodata.domain.sources import SEED_FILE, cite
 from geodata.domain.tours import load_tours, pack_index
 from geodata.model import pack_reader
 from geodata.model.schema import LAYERS
+from geodata.text.i18n import translate
 from tests.app.test_languages import visible_texts
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 LANGS = ("zh", "en")
 #: Words of setup advice that must not reach a brochure or picture.
-CONFIG_WORDS = re.compile(r"secrets|\.toml|\[brochure|ATLAS_|未配置|not configured|No contact", re.I)
+CONFIG_WORDS = re.compile(
+    r"secrets|\.toml|\[brochure|ATLAS_|TIANDITU_KEY|未配置|not configured|No contact", re.I
+)
 
 
 def _tree_text(at: AppTest) -> str:
@@ -53,6 +56,25 @@ def _tree_text(at: AppTest) -> str:
     specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
     out += [spec.replace('\\"', '"') for spec in specs]  # JSON escapes the quotes of an English citation
     return html.unescape("\n".join(out))  # markdown shows &quot; as "
+
+
+def _public_text(at: AppTest, lang: str) -> str:
+    """What every visitor reads: the page and sidebar, less the export panels (where the
+    operator who makes a picture or brochure is told how to configure it)."""
+    panels = {translate("export.panel.title", lang), translate("export.brochure.button", lang)}
+    out: list[str] = []
+
+    def visit(node) -> None:
+        if getattr(node, "type", "") == "expander" and getattr(node, "label", None) in panels:
+            return
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(text_format.MessageToString(proto, as_utf8=True))
+        for child in (getattr(node, "children", None) or {}).values():
+            visit(child)
+
+    visit(at._tree)
+    return "\n".join(out)
 
 
 def _run(lang: str, page: str | None = None, query: dict | None = None, **values) -> AppTest:
@@ -114,6 +136,9 @@ def test_no_page_but_the_sources_page_names_a_seed_file(scene, lang: str) -> Non
     at = _run(lang, page, query, **values)
     text = _tree_text(at)
     _assert_no_seed_names(text, f"{name} ({lang})")
+    if name != "data":  # the data page is where editors are told how to set themselves up
+        setup = CONFIG_WORDS.findall(_public_text(at, lang))
+        assert not setup, f"{name} ({lang}) shows setup advice to visitors: {setup}"
     # pages that cite sources do so by short title and date (the tour list, the data page and a
     # district without measures cite none)
     if name not in ("data", "meeting", "policies, 钱塘区"):
