@@ -28,7 +28,7 @@ import pandas as pd
 from geodata.domain.parcels import ViewState, nearest_features, parcel_policies, state_to_params
 from geodata.export.charts import wrap_mixed
 from geodata.export.fonts import rc_params
-from geodata.export.labels import Label, place_labels
+from geodata.export.labels import Label, place_labels, point_box
 from geodata.export.picture import (
     MapContent,
     MapView,
@@ -343,7 +343,11 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
                     fig.text(left / w, (maps_top - maps_h - 0.04) / h, t("publish.map_key", items=items),
                              fontsize=6.5, color="#444", va="top")  # fmt: skip
                     key_h = 0.16
-            place_labels(ax, names, zorder=21, halo=2.0, numbers=False)
+            # district names keep off the parcel's ring: on the locator it is the point of the map
+            ring = gpd.GeoSeries([parcel.geometry.representative_point()], crs=WGS84).to_crs("EPSG:3857")[0]
+            place_labels(
+                ax, names, zorder=21, halo=2.0, numbers=False, avoid=[point_box(ax, ring.x, ring.y, 10)]
+            )
             fig.text(left / w, (maps_top - 0.22) / h, title, fontsize=9, fontweight="bold", va="bottom")
             if i == 0:  # the close-up's frame on the locator
                 from matplotlib.patches import Rectangle

@@ -106,6 +106,15 @@ def _candidate(px: float, py: float, w: float, h: float, dx: float, dy: float, d
     return _Box(x0, y0, x0 + w, y0 + h)
 
 
+def point_box(ax, x: float, y: float, radius_pt: float):
+    """The display box of a circle of ``radius_pt`` points around (x, y), to pass as ``avoid``."""
+    from matplotlib.transforms import Bbox
+
+    px, py = ax.transData.transform((x, y))
+    r = radius_pt * ax.figure.dpi / 72
+    return Bbox([[px - r, py - r], [px + r, py + r]])
+
+
 def marker_boxes(ax, renderer) -> list[_Box]:
     """Boxes around every scatter marker drawn in ``ax`` (what labels should rather not cover)."""
     from matplotlib.collections import PathCollection
