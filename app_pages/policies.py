@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.i18n import lang, place, t
-from components.policy_view import build_budget_chart, esc, render_matches
+from components.policy_view import build_budget_chart, render_matches
 from geodata.domain.policies import (
     CURRENCY_UNIT,
     DISTRICT_QUOTES,
@@ -22,6 +22,7 @@ from geodata.domain.policies import (
 from geodata.domain.sources import cite
 from geodata.model.schema import DISTRICT_NAMES
 from geodata.text.formats import term
+from geodata.text.markdown import md_escape
 
 ANY_SECTOR = "不限行业"  # the "any sector" choice (a value, shown translated)
 code = lang()
@@ -101,16 +102,16 @@ if district not in with_policies:
         )
     )
 elif not matches:
-    st.info(t("policy_page.no_sector", district=place(district), sector=esc(term(sector, "sector", code))))
+    st.info(t("policy_page.no_sector", district=place(district), sector=md_escape(term(sector, "sector", code))))
 else:
     n_est = sum(m.estimate_text is not None for m in matches)
     st.subheader(t("policy_page.count", district=place(district), count=len(matches)))
     st.caption(t("policy_page.estimates", count=n_est, note=indicative_note(code)))
     caveat = news_caveat(sources, {m.source for m in matches}, code)
     if caveat:
-        st.warning(esc(caveat))
+        st.warning(md_escape(caveat))
     for text, source in DISTRICT_QUOTES.get(district, ()):
-        st.caption(t("policy_page.district_quote", text=esc(text), source=esc(cite(source, code, sources))))
+        st.caption(t("policy_page.district_quote", text=md_escape(text), source=md_escape(cite(source, code, sources))))
     render_matches(matches, code)
     st.download_button(
         t("policy_page.download"),
