@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import cached
+from components.downloads import csv_button
 from components.i18n import lang, place, t
 from components.policy_view import build_budget_chart, render_matches
 from geodata.domain.policies import (
@@ -113,12 +114,11 @@ else:
     for text, source in DISTRICT_QUOTES.get(district, ()):
         st.caption(t("policy_page.district_quote", text=md_escape(text), source=md_escape(cite(source, code, sources))))
     render_matches(matches, code)
-    st.download_button(
+    csv_button(
         t("policy_page.download"),
-        matches_frame(matches, code).to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"policy_matches_{district}.csv",
-        mime="text/csv",
-        key="policy_download_matches",
+        lambda: matches_frame(matches, code),
+        f"policy_matches_{district}.csv",
+        "policy_download_matches",
     )
 
 if district == "滨江区":
@@ -133,12 +133,9 @@ if district == "滨江区":
         key="policy_budget_chart",
         config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3}},
     )
-    st.download_button(
+    csv_button(
         t("policy_page.download_chart"),
-        lines.rename(columns={c: t(f"policy_page.budget_col.{c}") for c in lines.columns})
-        .to_csv(index=False)
-        .encode("utf-8-sig"),
-        file_name="binjiang_budget_lines.csv",
-        mime="text/csv",
-        key="policy_download_budget",
+        lines.rename(columns={c: t(f"policy_page.budget_col.{c}") for c in lines.columns}),
+        "binjiang_budget_lines.csv",
+        "policy_download_budget",
     )
