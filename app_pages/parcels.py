@@ -35,6 +35,7 @@ from geodata.domain.parcels import (
     state_to_params,
     within_radius,
 )
+from geodata.domain.parcels.provenance import provenance
 from geodata.export.tables import PARCEL_FILES
 from geodata.geo.selection import new_click
 from geodata.geo.viewport import (
@@ -198,6 +199,7 @@ st.title(t("parcels.title"))
 # The plan as a whole, from its own rows of the figures table (with their source).
 plan = cached.table("indicators")
 plan = plan[plan["subject"] == "2026年产业用地出让计划"]
+placed = provenance(parcels)
 if len(plan):
     st.caption(
         t(
@@ -209,8 +211,12 @@ if len(plan):
                 for r in plan.itertuples()
             ),
             sources=t("parcels.sep").join(sorted(set(plan["source"]))),
-            count=len(parcels),
+            count=placed.indicative,
         )
+    )
+if placed.surveyed:  # imported parcels are surveyed: the "indicative" caption is not said of them
+    st.caption(
+        t("ingest.surveyed_note", count=placed.surveyed, sources=t("parcels.sep").join(placed.surveyed_sources))
     )
 for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
