@@ -216,7 +216,12 @@ if len(plan):
     )
 if placed.surveyed:  # imported parcels are surveyed: the "indicative" caption is not said of them
     st.caption(
-        t("ingest.surveyed_note", count=placed.surveyed, sources=t("parcels.sep").join(placed.surveyed_sources))
+        t(
+            "ingest.surveyed_note",
+            count=placed.surveyed,
+            # source names come from the import form: shown as text, never as links or images
+            sources=t("parcels.sep").join(md_text(s) for s in placed.surveyed_sources),
+        )
     )
 for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
