@@ -36,6 +36,7 @@ from geodata.domain.parcels import (
     within_radius,
 )
 from geodata.domain.parcels.provenance import provenance
+from geodata.domain.sources import cite_all, cite_cells
 from geodata.export.tables import PARCEL_FILES
 from geodata.geo.selection import new_click
 from geodata.geo.viewport import (
@@ -210,18 +211,13 @@ if len(plan):
                 f"{format_value(r.value, r.unit, '' if r.qualifier in r.indicator else r.qualifier, code)}"
                 for r in plan.itertuples()
             ),
-            sources=t("parcels.sep").join(sorted(set(plan["source"]))),
+            sources=cite_all(plan["source"], code),
             count=placed.indicative,
         )
     )
 if placed.surveyed:  # imported parcels are surveyed: the "indicative" caption is not said of them
     st.caption(
-        t(
-            "ingest.surveyed_note",
-            count=placed.surveyed,
-            # source names come from the import form: shown as text, never as links or images
-            sources=t("parcels.sep").join(md_text(s) for s in placed.surveyed_sources),
-        )
+        t("ingest.surveyed_note", count=placed.surveyed, sources=md_text(cite_all(placed.surveyed_sources, code)))
     )
 for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
@@ -346,7 +342,7 @@ if selected in known["parcel_ids"]:
                     t("parcels.col.sector"): [term(m.sector, "sector", code) for m in matches],
                     t("parcels.col.cap"): [m.cap_text or "" for m in matches],
                     t("parcels.col.rate"): [m.rate_text or "" for m in matches],
-                    t("parcels.col.source"): [m.source for m in matches],
+                    t("parcels.col.source"): cite_cells([m.source for m in matches], code),
                 }
             ),
             hide_index=True,
