@@ -457,6 +457,8 @@ def build_brochure(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """One PDF with one A4 page per parcel (in the given order); ``on_progress(done, total)`` after each page."""
+    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work, refused before anything is loaded
+        raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -464,8 +466,6 @@ def build_brochure(
 
     if len(parcels) == 0:
         raise ValueError(translate("export.brochure.none", lang))
-    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work
-        raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     date = date or dt.date.today()
     buf = io.BytesIO()
     total = len(parcels)
