@@ -28,6 +28,7 @@ from geodata.domain.sources import split_sources as _split_sources
 from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, draw_bar_chart, page_inches, wrap_mixed
 from geodata.export.fonts import rc_params
 from geodata.export.labels import Label, place_labels
+from geodata.export.limits import megapixels, picture_allowed
 from geodata.geo.styles import (
     CITY_OUTLINE,
     CLASS_COLORS,
@@ -584,6 +585,8 @@ def render_picture(
     content = content or MapContent()
     if spec.size not in SIZES or spec.resolution not in RESOLUTIONS:
         raise ValueError(f"unknown size or resolution: {spec.size!r}, {spec.resolution!r}")
+    if not picture_allowed(spec.size, spec.resolution):  # capped: one request, bounded work
+        raise ValueError(translate("exportcap.picture_too_large", spec.lang, mp=megapixels()))
     lang = spec.lang
     dpi = RESOLUTIONS[spec.resolution]
     w_in, h_in = page_inches(spec.size, dpi)
