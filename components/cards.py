@@ -240,6 +240,7 @@ def source_caption(props: dict, lang: str = "zh") -> str:
     """
     if not _present(props.get("source")):
         return ""
+    # a seed is cited by its short title and date; an imported file's own source name as it is
     line = translate("common.source_line", lang, source=md_escape(cite_all([props["source"]], lang)))
     if _present(props.get("quote")):
         line += f"　{translate('common.quote_label', lang)}：「{md_escape(props['quote'])}」"

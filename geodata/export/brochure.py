@@ -425,7 +425,8 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
 def feature_labels(parcel, near, layers) -> list[Label]:
     """Labels for the close-up: the parcel (first, bold), then the nearby features, nearest first.
 
-    Points are Web Mercator, as the close-up is drawn.
+    Points are Web Mercator, as the close-up is drawn; a parcel without a name is labelled by
+    its code, then its id.
     """
     items = [(parcel.geometry, parcel_label(parcel, "zh"), True, 0.0)]
     for n in near:
