@@ -55,5 +55,21 @@ restore: $(STAMP)
 	@test -n "$(FILE)" || { echo 'Which copy? make restore FILE=path (see: $(BIN)/python -m scripts.store_backup list)'; exit 2; }
 	$(BIN)/python -m scripts.store_backup restore "$(FILE)"
 
+# The production topology on this machine: PostGIS + $(REPLICAS) Streamlit replicas + nginx on
+# http://127.0.0.1:$(PROXY_PORT) (needs Debian's nginx, postgresql, postgresql-postgis). See deploy/.
+REPLICAS   ?= 2
+PROXY_PORT ?= 8080
+serve: $(STAMP)
+	REPLICAS=$(REPLICAS) PROXY_PORT=$(PROXY_PORT) PY=$(CURDIR)/$(BIN)/python bash deploy/serve.sh start
+
+serve-stop:
+	bash deploy/serve.sh stop
+
+# Protocol-level load test (Locust speaking Streamlit's websocket protobufs), one process vs
+# the proxy with 2 replicas; results in bench/results/load.md. Quick: LOAD_ARGS="--users 20 --time 60".
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[load]"
+	$(BIN)/python bench/load_run.py $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) data .pytest_cache
