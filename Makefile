@@ -65,11 +65,16 @@ serve: $(STAMP)
 serve-stop:
 	bash deploy/serve.sh stop
 
-# Protocol-level load test (Locust speaking Streamlit's websocket protobufs), one process vs
-# the proxy with 2 replicas; results in bench/results/load.md. Quick: LOAD_ARGS="--users 20 --time 60".
+# Protocol-level load test (Locust speaking Streamlit's websocket protobufs) against make serve's
+# proxy (or LOAD_HOST=http://127.0.0.1:8501 for one process); bench/results/load_stats.csv.
+LOAD_HOST  ?= http://127.0.0.1:$(PROXY_PORT)
+LOAD_USERS ?= 100
+LOAD_TIME  ?= 300s
 load: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[load]"
-	$(BIN)/python bench/load_run.py $(LOAD_ARGS)
+	cd bench/load && ../../$(BIN)/locust -f locustfile.py --headless -u $(LOAD_USERS) -r 2 -t $(LOAD_TIME) \
+	  --host $(LOAD_HOST) --csv ../results/load --only-summary
+	uptime > bench/results/load_machine.txt
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
