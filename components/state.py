@@ -66,12 +66,15 @@ MEETING = {
 }
 
 
-#: Session-state keys of the data page (issue #8), one place.
+#: Session-state keys of the data page (editors only), one place.
 DATA = {
     name: f"data_{name}"
     for name in (
         "user", "upload", "source", "crs", "remove_missing", "parcel", "loaded", "flash", "revert_id",
         "sign_name", "sign_password", "raw",
+        # the import's previewed plan (written as seen), a counter that gives a fresh
+        # uploader after a write, the move confirmation and an edit conflict to show
+        "preview", "upload_round", "moves_ok", "conflict",
     )
 }  # fmt: skip
 
@@ -82,4 +85,4 @@ def data_user() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-PARCELS["seen_cell"] = "parcels_seen_cell"  # the count cell last clicked (issue #9), acted on once
+PARCELS["seen_cell"] = "parcels_seen_cell"  # the count cell last clicked (many parcels are drawn as counts), acted on once

@@ -2,8 +2,13 @@
 
 Two backends behind one SQL layer (``base.Backend``): a GeoPackage file (default, built
 from the data pack by ``gpkg_file``) or PostGIS (with a database URL). ``users`` holds the
+<<<<<<< HEAD
 editors' password hashes and the sign-in throttle. ``leads`` keeps interest registrations in
 their own tables of the same store (read only by signed-in staff).
+=======
+editors' password hashes and the sign-in throttle; ``backup`` copies the store (before every
+rebuild and import, and for ``make backup``) and puts a copy back.
+>>>>>>> main
 
 May import: ``geodata.model``, ``geodata.text`` (message keys only), ``geodata.domain`` (the
 lead rules). Never the ingest or export parts, and never Streamlit.
@@ -30,6 +35,7 @@ from geodata.store.base import (
     Change,
     ConflictError,
     HistoryEntry,
+    StoreChangedError,
     StoreError,
 )
 from geodata.store.gpkg import GeoPackageBackend
@@ -54,6 +60,7 @@ __all__ = [
     "Change",
     "ConflictError",
     "HistoryEntry",
+    "StoreChangedError",
     "StoreError",
     "build_store",
     "database_url",

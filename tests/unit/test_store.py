@@ -14,6 +14,7 @@ from geopandas.testing import assert_geodataframe_equal
 from geodata import store
 from geodata.model import pack_reader
 from geodata.model.schema import LAYERS, PACK_DIR, TABLES
+from geodata.store import gpkg_file
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +24,14 @@ def built(tmp_path_factory) -> Path:
 
 def test_store_is_a_geopackage_with_every_layer_and_table(built: Path) -> None:
     names = {row[0] for row in pyogrio.list_layers(built)}
-    assert set(LAYERS) | set(TABLES) | {store.META_TABLE} <= names
+    assert set(LAYERS) | set(TABLES) | {gpkg_file.META_TABLE} <= names
     assert pyogrio.read_info(built, layer="districts")["driver"] == "GPKG"
 
 
 @pytest.mark.parametrize("layer", list(LAYERS))
 def test_layers_round_trip(built: Path, layer: str) -> None:
     expected = pack_reader.read_pack_layer(layer)
-    if layer == "parcels":  # the store types numeric parcel fields (issue #8): unknown is NaN, not None
+    if layer == "parcels":  # the store types numeric parcel fields (editors edit them): unknown is NaN, not None
         from geodata.store.base import PARCEL_NUMERIC
 
         expected = expected.astype({c: float for c in PARCEL_NUMERIC if c in expected.columns})
@@ -85,7 +86,7 @@ def test_store_path_follows_the_environment(monkeypatch, tmp_path: Path) -> None
     monkeypatch.setenv(store.STORE_ENV, str(tmp_path / "x.gpkg"))
     assert store.default_store_path() == tmp_path / "x.gpkg"
     monkeypatch.delenv(store.STORE_ENV)
-    assert store.default_store_path() == store.REPO_DIR / "data" / "atlas.gpkg"
+    assert store.default_store_path() == gpkg_file.REPO_DIR / "data" / "atlas.gpkg"
 
 
 def test_unknown_layer_is_refused(built: Path) -> None:
