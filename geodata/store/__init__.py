@@ -2,13 +2,9 @@
 
 Two backends behind one SQL layer (``base.Backend``): a GeoPackage file (default, built
 from the data pack by ``gpkg_file``) or PostGIS (with a database URL). ``users`` holds the
-<<<<<<< HEAD
-editors' password hashes and the sign-in throttle. ``leads`` keeps interest registrations in
-their own tables of the same store (read only by signed-in staff).
-=======
 editors' password hashes and the sign-in throttle; ``backup`` copies the store (before every
-rebuild and import, and for ``make backup``) and puts a copy back.
->>>>>>> main
+rebuild and import, and for ``make backup``) and puts a copy back. ``leads`` keeps interest
+registrations in their own tables of the same store (read only by signed-in staff).
 
 May import: ``geodata.model``, ``geodata.text`` (message keys only), ``geodata.domain`` (the
 lead rules). Never the ingest or export parts, and never Streamlit.
