@@ -5,6 +5,7 @@ import streamlit as st
 from components import state
 from components.basemaps import basemaps, tianditu_key
 from components.data_auth import data_page_entry
+from components.errors import reference_on_error
 from components.i18n import lang, language_switch, t
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="🗺️", layout="wide")
@@ -19,7 +20,7 @@ pages = st.navigation(
         st.Page("app_pages/policies.py", title=t("common.nav.policies"), icon=":material/policy:"),
         st.Page("app_pages/sources.py", title=t("common.nav.sources"), icon=":material/menu_book:"),
         st.Page("app_pages/meeting.py", title=t("tour.page.nav"), icon=":material/slideshow:"),
-        # issue #8: the data page, listed only for a signed-in editor or while none is configured
+        # the data page, listed only for a signed-in editor or while none is configured
         # (then it explains how to enable editing); the page guards itself as well.
         *data_page_entry(),
     ]
@@ -43,4 +44,6 @@ with st.sidebar:
         st.caption(t("common.basemap.tianditu_key"))
     st.caption(t("common.sources_note"))
 
-pages.run()
+# a failing page shows the visitor a reference, the server log gets the traceback
+with reference_on_error():
+    pages.run()

@@ -1,12 +1,11 @@
 """Parcel explorer: filter, find, open, compare, share and download the supply parcels."""
 
-import json
 
 import pandas as pd
 import streamlit as st
 
 from components import cached, state
-from components.cards import build_feature_facts, render_feature_card
+from components.cards import build_feature_facts, md_text, render_feature_card
 from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import keep_in_url, lang, place, t
 from components.map import (
@@ -37,7 +36,7 @@ from geodata.domain.parcels import (
     within_radius,
 )
 from geodata.domain.parcels.provenance import provenance
-from geodata.export.tables import to_csv_bytes, to_xlsx
+from geodata.export.tables import PARCEL_FILES
 from geodata.geo.selection import new_click
 from geodata.geo.viewport import (
     bounds_from_map,
@@ -46,19 +45,20 @@ from geodata.geo.viewport import (
     subset_anchors,
     zoom_from_map,
 )
-from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_COLUMNS, PARCEL_STATUS_ZH
+from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
 from geodata.text.formats import format_number, indicator_name, term
 
 K = state.PARCELS  # the page's session-state keys
 code = lang()
 ANY = "不限"  # the "any sector" choice (a value, shown translated)
-LIST_LIMIT = 1000  # rows in the list and choices in the compare picker (issue #9)
+LIST_LIMIT = 1000  # rows in the list and choices in the compare picker: 100,000 options made every rerun megabytes
 
 layers = cached.shared_layers()  # read-only, one copy for every session
 parcels = layers["parcels"]
 parcel_xy = cached.parcel_anchors()
 policies = cached.table("policies")
 options, parcel_ids, names_by_lang = cached.parcel_lookup()
+names = names_by_lang[code]  # id -> name on screen (the code, then the id, where a file gave no name)
 sectors = sorted(set(policies["sector"]) - {"", "全部"})
 known = {
     "districts": set(layers["districts"]["name_zh"]),
@@ -229,7 +229,7 @@ with col_table:
         st.caption(t("scale.notice.table", shown=f"{LIST_LIMIT:,}", total=f"{len(shown):,}"))
     table = pd.DataFrame(
         {
-            t("parcels.col.parcel"): listed["name_en"] if code == "en" else listed["name_zh"],
+            t("parcels.col.parcel"): [names[i] for i in listed["id"]],
             t("parcels.col.district"): [place(d) for d in listed["district"]],
             t("parcels.col.platform"): [place(p) for p in listed["parent"].fillna("")],
             t("parcels.col.area"): [
@@ -305,7 +305,7 @@ if selected in known["parcel_ids"]:
     row = parcels[parcels["id"] == selected].iloc[0]
     props = row.drop(labels="geometry").to_dict()
     st.divider()
-    render_feature_card(str(props["name_zh"]), props)
+    render_feature_card(names_by_lang["zh"][selected], props)
     near = nearest_features(row.geometry, layers)
     st.markdown("**" + t("parcels.near_title") + "**")
     st.dataframe(
@@ -349,9 +349,8 @@ if selected in known["parcel_ids"]:
         )
         st.caption(t("parcels.policy_more"))
     else:
-        st.info(t("parcels.no_policy", district=place(row["district"])))
+        st.info(t("parcels.no_policy", district=md_text(place(row["district"]))))
 
-names = names_by_lang[code]
 brochure_pick = [p for p in st.session_state.get("export_brochure_pick", []) if p in names]
 render_brochure_panel(
     parcels,
@@ -432,7 +431,7 @@ if point is not None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("parcels.col.parcel"): hits["name_en"] if code == "en" else hits["name_zh"],
+                    t("parcels.col.parcel"): [names[i] for i in hits["id"]],
                     t("parcels.col.distance"): [f"{d / 1000:,.2f} km" for d in hits["distance_m"]],
                 }
             ),
@@ -445,28 +444,15 @@ if point is not None:
 # ---- download
 st.divider()
 st.subheader(t("parcels.download"))
-cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
-export = shown[cols].copy()
-export.insert(0, "lat", shown_xy[:, 1].round(6))
-export.insert(0, "lon", shown_xy[:, 0].round(6))
 d1, d2, d3 = st.columns(3)
-d1.download_button("CSV", lambda: to_csv_bytes(export), "parcels.csv", "text/csv", key=K["dl_csv"])
-d2.download_button(
-    "Excel",
-    lambda: to_xlsx({"parcels": export}),  # built when clicked, not on every rerun
-    "parcels.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key=K["dl_xlsx"],
-)
-d3.download_button(
-    t("parcels.geojson"),
-    lambda: json.dumps(
-        json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True)), ensure_ascii=False
-    ).encode("utf-8"),
-    "parcels.geojson",
-    "application/geo+json",
-    key=K["dl_geojson"],
-)
+# built when clicked, once per store revision and filter, shared by every session (components.cached)
+for col, kind, label in ((d1, "csv", "CSV"), (d2, "xlsx", "Excel"), (d3, "geojson", t("parcels.geojson"))):
+    col.download_button(
+        label,
+        lambda kind=kind: cached.parcel_file(kind, query),
+        *PARCEL_FILES[kind],
+        key=K[f"dl_{kind}"],
+    )
 st.caption(t("parcels.mu_note", m2=f"{mu_to_m2(1):,.2f}", mu=f"{m2_to_mu(10000):g}"))
 
 # ---- the URL follows the page, so a copied link reopens this view

@@ -220,9 +220,35 @@ def render_feature_card(name: str, props: dict) -> None:
     if _present(props.get("description_zh")):
         prefix = t("cards.description_zh") + " " if code == "en" else ""
         st.markdown(f"> {_escape_md(prefix + quote_zh(props['description_zh'], code))}")
-    if _present(props.get("source")):
-        quote = f"　{t('common.quote_label')}：「{props['quote']}」" if _present(props.get("quote")) else ""
-        st.caption(t("common.source_line", source=props["source"]) + quote)
+    line = source_caption(props, code)
+    if line:
+        st.caption(line)
+
+
+def source_caption(props: dict, lang: str = "zh") -> str:
+    r"""A feature's source line for ``st.caption`` (Markdown): the source and its quote, escaped.
+
+    Both come from data (an imported file names its own source), so a link or an image in
+    them is shown as text, never followed or loaded.
+
+    Examples
+    --------
+    >>> print(source_caption({"source": "[点我](http://evil.example)", "quote": "![x](http://x.example/a.png)"}))
+    来源：\[点我\]\(http://evil\.example\)　原文：「\!\[x\]\(http://x\.example/a\.png\)」
+    >>> source_caption({"source": None})
+    ''
+    """
+    if not _present(props.get("source")):
+        return ""
+    line = translate("common.source_line", lang, source=md_text(props["source"]))
+    if _present(props.get("quote")):
+        line += f"　{translate('common.quote_label', lang)}：「{md_text(props['quote'])}」"
+    return line
+
+
+def md_text(value: object) -> str:
+    """Text from data made safe for a Markdown element (``st.markdown``, ``st.caption``, ``st.info``)."""
+    return _escape_md("" if value is None else str(value))
 
 
 def _escape_md(text: str) -> str:

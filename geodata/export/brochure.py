@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 
 from geodata.domain.parcels import ViewState, nearest_features, parcel_policies, state_to_params
+from geodata.domain.parcels.labels import parcel_label
 from geodata.export.charts import wrap_mixed
 from geodata.export.fonts import rc_params
+from geodata.export.limits import MAX_BROCHURE_PARCELS
 from geodata.export.picture import (
     MapContent,
     MapView,
@@ -268,9 +270,8 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
     m = 0.45
     fig = plt.figure(figsize=(w, h), dpi=96, facecolor="white")
     try:
-        name = str(
-            parcel.get("name_en") if lang == "en" and _present(parcel.get("name_en")) else parcel["name_zh"]
-        )
+        # a parcel whose file gave no name is titled by its code, then its id
+        name, name_zh = parcel_label(parcel, lang), parcel_label(parcel, "zh")
         fig.text(
             m / w,
             1 - 0.38 / h,
@@ -284,8 +285,8 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         sub = " · ".join(str(parcel[c]) for c in ("district", "parent") if _present(parcel.get(c)))
         if bool(parcel.get("synthetic", False)):
             sub = f"{sub} · {t('export.brochure.synthetic')}" if sub else t("export.brochure.synthetic")
-        if lang == "en" and name != parcel["name_zh"]:
-            sub = f"{parcel['name_zh']} · {sub}" if sub else str(parcel["name_zh"])
+        if lang == "en" and name != name_zh:
+            sub = f"{name_zh} · {sub}" if sub else name_zh
         fig.text(m / w, 1 - 1.02 / h, sub, fontsize=10, color="#555", va="top")
 
         near = nearest_features(parcel.geometry, layers, per_layer=2)
@@ -381,7 +382,7 @@ def _label_features(ax, extent, parcel, near, layers) -> None:
     from matplotlib import patheffects
 
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    labels = [(parcel.geometry, str(parcel["name_zh"]), True)]
+    labels = [(parcel.geometry, parcel_label(parcel, "zh"), True)]
     for n in near:
         layer = layers.get(n.layer)
         hit = layer[layer["id"] == n.id] if layer is not None and "id" in layer else None
@@ -417,6 +418,8 @@ def build_brochure(
 
     if len(parcels) == 0:
         raise ValueError(translate("export.brochure.none", lang))
+    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work
+        raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     date = date or dt.date.today()
     buf = io.BytesIO()
     total = len(parcels)

@@ -26,6 +26,7 @@ from shapely.geometry import box
 
 from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, draw_bar_chart, page_inches, wrap_mixed
 from geodata.export.fonts import rc_params
+from geodata.export.limits import megapixels, picture_allowed
 from geodata.geo.styles import (
     CITY_OUTLINE,
     CLASS_COLORS,
@@ -589,6 +590,8 @@ def render_picture(
     content = content or MapContent()
     if spec.size not in SIZES or spec.resolution not in RESOLUTIONS:
         raise ValueError(f"unknown size or resolution: {spec.size!r}, {spec.resolution!r}")
+    if not picture_allowed(spec.size, spec.resolution):  # capped: one request, bounded work
+        raise ValueError(translate("exportcap.picture_too_large", spec.lang, mp=megapixels()))
     lang = spec.lang
     dpi = RESOLUTIONS[spec.resolution]
     w_in, h_in = page_inches(spec.size, dpi)
