@@ -133,9 +133,9 @@ def test_data_page_speaks_english(open_page, own_store: Path) -> None:
     assert at.text_input(key=K["sign_name"]).label == "User name"
 
 
-def test_conflict_reload_button_acts(own_store: Path) -> None:
+def test_conflict_reload_button_acts(open_page, own_store: Path) -> None:
     """After a conflict the reload button is still there on the next run, and loads the latest version."""
-    at = _app()
+    at = open_page("data.py", secrets=EDITORS)
     _sign_in(at)
     at.selectbox(key=K["parcel"]).select("site-ucas-south").run()
     store = open_backend(path=own_store)
@@ -157,7 +157,7 @@ def test_conflict_reload_button_acts(own_store: Path) -> None:
     store.engine.dispose()
 
 
-def test_parcel_caption_says_indicative_only_of_named_sites(own_store: Path) -> None:
+def test_parcel_caption_says_indicative_only_of_named_sites(open_page, own_store: Path) -> None:
     """Imported, surveyed parcels are not described as "named by the source, placed approximately"."""
     from geodata.ingest import run_import
     from tests.data.make_bad_files import parcels_frame, shapefile_zip
@@ -167,11 +167,7 @@ def test_parcel_caption_says_indicative_only_of_named_sites(own_store: Path) -> 
     run_import(store, "gk.zip", shapefile_zip(parcels_frame()), "西湖区自然资源局", "alice")
     store.engine.dispose()
     for lang, plan_words, surveyed_words in (("zh", f"只点名了下列 {named} 处", "另有 3 宗"), ("en", f"only the {named} sites", "3 more parcels")):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.session_state["lang"] = lang
-        at.run()
-        at.switch_page("app_pages/parcels.py").run()
-        assert not at.exception, at.exception
+        at = open_page("parcels.py", lang=lang)
         captions = [c.value for c in at.caption]
         assert any(plan_words in c for c in captions), captions
         assert any(surveyed_words in c and "西湖区自然资源局" in c for c in captions), captions
