@@ -216,7 +216,11 @@ if len(plan):
     )
 if placed.surveyed:  # imported parcels are surveyed: the "indicative" caption is not said of them
     st.caption(
-        t("ingest.surveyed_note", count=placed.surveyed, sources=t("parcels.sep").join(placed.surveyed_sources))
+        t(
+            "ingest.surveyed_note",
+            count=placed.surveyed,
+            sources=t("parcels.sep").join(md_text(name) for name in placed.surveyed_sources),  # names from files
+        )
     )
 for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
