@@ -40,8 +40,6 @@ with st.sidebar:
         st.caption(t("common.basemap.online", attribution=chosen.attribution))
     else:
         st.caption(t("common.basemap.offline"))
-    if "tianditu_vec" not in catalogue:
-        st.caption(t("common.basemap.tianditu_key"))
     st.caption(t("common.sources_note"))
 
 # a failing page shows the visitor a reference, the server log gets the traceback

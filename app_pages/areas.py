@@ -10,6 +10,7 @@ from components.export_panel import export_areas
 from components.i18n import lang, place, t
 from components.map import build_highlight, build_overview_map, render_map
 from geodata.domain.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
+from geodata.domain.sources import cite_cells
 from geodata.geo.selection import new_click
 from geodata.model.schema import FOCUS_DISTRICTS
 from geodata.text import formats
@@ -129,7 +130,7 @@ for category in GROUPS:
     if not rest.empty:
         st.caption(t("areas.rest"))
         st.dataframe(
-            rest[["label", "text", "source"]].rename(
+            rest.assign(source=cite_cells(rest["source"], code))[["label", "text", "source"]].rename(
                 columns={
                     "label": t("areas.col.indicator"),
                     "text": t("areas.col.value"),
@@ -154,6 +155,7 @@ for category in GROUPS:
             status=[t(f"areas.fund_status.{s}") for s in fund_rows["status"]],
             focus=[quote_zh(x, code) for x in fund_rows["focus"]],
             stage=[quote_zh(x, code) for x in fund_rows["stage"]],
+            source=cite_cells(fund_rows["source"], code),
         )[["fund", "size", "focus", "stage", "status", "source"]]
         matrix = matrix.rename(columns={c: t(f"areas.col.{c}") for c in matrix.columns})
         st.dataframe(matrix, hide_index=True, width="stretch")
@@ -214,6 +216,7 @@ if left is not None:
         subject=[place_or_quote(s, code) for s in left.rows["subject"]],
         period=[format_period(p, code) for p in left.rows["period"]],
         unit=[unit_label(u, code) for u in left.rows["unit"]],
+        source=cite_cells(left.rows["source"], code),
     )
     st.dataframe(
         left_rows[["area", "subject", "period", "value", "unit", "source"]].rename(

@@ -19,6 +19,7 @@ from geodata.domain.policies import (
     news_caveat,
     sector_options,
 )
+from geodata.domain.sources import cite
 from geodata.model.schema import DISTRICT_NAMES
 from geodata.text.formats import term
 
@@ -27,7 +28,6 @@ code = lang()
 
 policies = cached.table("policies")
 sources = cached.table("sources")
-source_titles = dict(zip(sources["file"], sources["title_zh"], strict=True))
 with_policies = districts_with_policies(policies)
 district_choices = with_policies + [d for d in DISTRICT_NAMES if d not in with_policies]
 
@@ -110,7 +110,7 @@ else:
     if caveat:
         st.warning(esc(caveat))
     for text, source in DISTRICT_QUOTES.get(district, ()):
-        st.caption(t("policy_page.district_quote", text=esc(text), source=esc(source)))
+        st.caption(t("policy_page.district_quote", text=esc(text), source=esc(cite(source, code, sources))))
     render_matches(matches, code)
     st.download_button(
         t("policy_page.download"),
@@ -126,7 +126,7 @@ if district == "滨江区":
     st.plotly_chart(
         build_budget_chart(
             lines,
-            budget_footnote(lines, budget_exclusions(policies, district, code), source_titles, code),
+            budget_footnote(lines, budget_exclusions(policies, district, code), sources, code),
             code,
         ),
         key="policy_budget_chart",

@@ -10,6 +10,7 @@ from components.i18n import lang, place, t
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
 from geodata.domain.areas import choropleth_indicators, choropleth_values, classify
 from geodata.domain.figures import format_value
+from geodata.domain.sources import cite_cells
 from geodata.text.formats import format_period, indicator_name, unit_label
 
 layers = cached.all_layers()
@@ -112,6 +113,7 @@ if view == "choropleth":
                 for v, u, q in zip(known["value"], known["unit"], known["qualifier"], strict=True)
             ],
             period=[format_period(p, code) for p in known["period"]],
+            source=cite_cells(known["source"], code),
         )
         st.dataframe(
             shown[["area", "value_text", "period", "source", "note"]].rename(
@@ -161,6 +163,7 @@ else:
         listing = listing.assign(
             district=[place(d) for d in listing["district"]],
             parent=[place(p) if isinstance(p, str) else "" for p in listing["parent"]],
+            source=cite_cells(listing["source"], code),
         )
         columns = ("name", "investment", "district", "parent", "source")
         st.dataframe(

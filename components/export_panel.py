@@ -79,6 +79,8 @@ def render_export_panel(
     with st.expander(t("export.panel.title"), icon=":material/download:"):
         st.caption(t("export.panel.help"))
         st.caption(t("exportcap.picture_caps", mp=megapixels()))
+        if not tianditu_key():  # setup advice for whoever exports, never on the public sidebar
+            st.caption(t("common.basemap.tianditu_key"))
         c1, c2 = st.columns(2)
         # keyed by the default text, so a new selection on the page brings its own title back
         title_key, subtitle_key = _key(page, f"title_{title}"), _key(page, f"subtitle_{subtitle}")
@@ -239,6 +241,10 @@ def render_brochure_panel(
     offered = list(names) if choices is None else list(choices)
     with st.expander(t("export.brochure.button"), icon=":material/picture_as_pdf:"):
         st.caption(t("exportcap.brochure_caps", max=MAX_BROCHURE_PARCELS))
+        if not brochure_config().contact:
+            # the brochure leaves an unconfigured contact out; how to configure it is said here, to
+            # whoever makes brochures, never printed for an investor
+            st.caption(t("publish.contact_hint"))
         picked = st.multiselect(
             t("export.brochure.pick"),
             offered,
@@ -329,7 +335,7 @@ def export_overview(
     render_export_panel(
         "overview", map_key, layers, sources, basemap,
         t("export.map.title.overview"), f"{shown} · {t('export.map.subtitle.default')}", view,
-        MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown),
+        MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown, sources=sources),
     )  # fmt: skip
 
 
@@ -343,7 +349,7 @@ def export_areas(
     render_export_panel(
         "areas", map_key, layers, sources, basemap,
         t("export.map.title.areas", area=shown), t("export.map.subtitle.default"), view,
-        MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown),
+        MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown, sources=sources),
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 from components.cards import _escape_md
 from geodata.domain.figures import format_number
 from geodata.domain.policies import KIND_ORDER, Match, budget_footnote
+from geodata.domain.sources import cite_all
 from geodata.text.formats import quote_zh, term, unit_text
 from geodata.text.i18n import translate
 
@@ -98,7 +99,7 @@ def build_match_markdown(m: Match, lang: str = "zh") -> str:
     if m.note:
         lines.append(f"- {translate('policy_view.note', lang)}{esc(m.note)}")
     lines.append(
-        f"\n{translate('policy_view.source', lang, source=esc(m.source))}　{translate('policy_view.quote', lang)}「{esc(m.quote)}」"
+        f"\n{translate('policy_view.source', lang, source=esc(cite_all([m.source], lang)))}　{translate('policy_view.quote', lang)}「{esc(m.quote)}」"
     )
     return "\n".join(lines)
 

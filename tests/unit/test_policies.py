@@ -298,7 +298,7 @@ def test_budget_chart_shows_the_lines_sorted_with_units_and_sources(policies) ->
     assert "万元" in fig.layout.xaxis.title.text
     assert fig.layout.title.text
     note = fig.layout.annotations[0].text
-    assert "001_6bceb20c9443bdad.txt" in note
+    assert "「杭高新〔2024〕16号」，2024年10月24日" in note  # cited by document number and date
     assert "不少于" in note
     assert "1 亿元 = 10,000 万元" in note
     assert "产业基金" in note
