@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import cached, state
 from components.charts import build_bar_chart, source_note
+from components.downloads import csv_button, xlsx_button
 from components.export_panel import export_areas
 from components.i18n import lang, place, t
 from components.map import build_highlight, build_overview_map, render_map
@@ -120,13 +121,7 @@ for category in GROUPS:
             code,
         )
         st.plotly_chart(fig, key=f"chart_{category}", config={"displaylogo": False})
-        st.download_button(
-            t("common.download_csv"),
-            bars[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"{area}_{category}.csv",
-            mime="text/csv",
-            key=f"dl_{category}",
-        )
+        csv_button(t("common.download_csv"), bars[DOWNLOAD_COLUMNS], f"{area}_{category}.csv", f"dl_{category}")
     if not rest.empty:
         st.caption(t("areas.rest"))
         st.dataframe(
@@ -200,12 +195,8 @@ for i, g in enumerate(groups):
         key=f"compare_{i}",
         config={"displaylogo": False},
     )
-    st.download_button(
-        t("common.download_csv"),
-        rows[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"compare_{g.indicator}_{g.period}.csv",
-        mime="text/csv",
-        key=f"dl_compare_{i}",
+    csv_button(
+        t("common.download_csv"), rows[DOWNLOAD_COLUMNS], f"compare_{g.indicator}_{g.period}.csv", f"dl_compare_{i}"
     )
 if not groups:
     st.warning(t("areas.nothing_comparable", indicator=indicator_name(chosen)))
@@ -229,15 +220,5 @@ if left is not None:
 st.divider()
 st.subheader(t("areas.download_all"))
 c1, c2 = st.columns(2)
-c1.download_button(
-    t("areas.all_csv"),
-    indicators.to_csv(index=False).encode("utf-8-sig"),
-    file_name="indicators.csv",
-    mime="text/csv",
-)
-c2.download_button(
-    t("areas.all_xlsx"),
-    cached.figures_workbook(),
-    file_name="hangzhou_atlas_figures.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+csv_button(t("areas.all_csv"), indicators, "indicators.csv", where=c1)
+xlsx_button(t("areas.all_xlsx"), cached.figures_workbook, "hangzhou_atlas_figures.xlsx", where=c2)

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components import cached, state
+from components.downloads import csv_button
 from components.export_panel import export_choropleth, export_projects
 from components.i18n import lang, place, t
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
@@ -124,13 +125,7 @@ if view == "choropleth":
             hide_index=True,
             width="stretch",
         )
-        st.download_button(
-            t("common.download_csv"),
-            table.to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"choropleth_{indicator}.csv",
-            mime="text/csv",
-            key="thematic_choropleth_csv",
-        )
+        csv_button(t("common.download_csv"), table, f"choropleth_{indicator}.csv", "thematic_choropleth_csv")
 
 else:
     projects = layers["projects"]
@@ -182,13 +177,11 @@ else:
             )
         )
         st.caption(t("thematic.currency_note", named=t("thematic.named", items=named) if named else ""))
-        st.download_button(
+        csv_button(
             t("common.download_csv"),
-            projects.drop(columns="geometry")
-            .assign(lon=projects.geometry.x.round(6), lat=projects.geometry.y.round(6))
-            .to_csv(index=False)
-            .encode("utf-8-sig"),
-            file_name="projects.csv",
-            mime="text/csv",
-            key="thematic_projects_csv",
+            lambda: projects.drop(columns="geometry").assign(
+                lon=projects.geometry.x.round(6), lat=projects.geometry.y.round(6)
+            ),
+            "projects.csv",
+            "thematic_projects_csv",
         )

@@ -13,6 +13,7 @@ from geodata.domain.sources import cite, cite_all, full_citation, source_marks
 from geodata.model.schema import PARCEL_STATUS_ZH
 from geodata.text.formats import format_area_mu, format_value, place, quote_han_runs, quote_zh, term
 from geodata.text.i18n import translate
+from geodata.text.markdown import md_escape
 
 QUALITY_ZH = {
     "indicative": "示意位置（据来源文字描述定位，非测绘边界）",
@@ -203,22 +204,22 @@ def render_figures(figures: list[Figure]) -> None:
     code = lang()
     st.markdown(build_figure_cards_html(figures, code), unsafe_allow_html=True)
     marks = source_marks(f.source for f in figures)
-    st.caption("　".join(f"[{n}] {_escape_md(cite(src, code))}" for src, n in marks.items()))
+    st.caption("　".join(f"[{n}] {md_escape(cite(src, code))}" for src, n in marks.items()))
     with st.expander(t("cards.quotes")):
         for f in figures:
-            st.markdown(f"- **{_escape_md(f.display)}** 「{_escape_md(f.quote)}」 [{marks[f.source]}]")
+            st.markdown(f"- **{md_escape(f.display)}** 「{md_escape(f.quote)}」 [{marks[f.source]}]")
 
 
 def render_feature_card(name: str, props: dict) -> None:
     """A feature's card: its name (``name_zh``; English name in English), facts, description, source."""
     code = lang()
     title = str(props.get("name_en") or "") if code == "en" else ""
-    st.markdown(f"#### {_escape_md(title or place(name, code))}")
+    st.markdown(f"#### {md_escape(title or place(name, code))}")
     facts = build_feature_facts(props, code)
     st.table({t("cards.col_item"): [k for k, _ in facts], t("cards.col_value"): [v for _, v in facts]})
     if _present(props.get("description_zh")):
         prefix = t("cards.description_zh") + " " if code == "en" else ""
-        st.markdown(f"> {_escape_md(prefix + quote_zh(props['description_zh'], code))}")
+        st.markdown(f"> {md_escape(prefix + quote_zh(props['description_zh'], code))}")
     line = source_caption(props, code)
     if line:
         st.caption(line)
@@ -233,26 +234,16 @@ def source_caption(props: dict, lang: str = "zh") -> str:
     Examples
     --------
     >>> print(source_caption({"source": "[点我](http://evil.example)", "quote": "![x](http://x.example/a.png)"}))
-    来源：\[点我\]\(http://evil\.example\)　原文：「\!\[x\]\(http://x\.example/a\.png\)」
+    来源：\[点我\]\(http\://evil\.example\)　原文：「\!\[x\]\(http\://x\.example/a\.png\)」
     >>> source_caption({"source": None})
     ''
     """
     if not _present(props.get("source")):
         return ""
-    line = translate("common.source_line", lang, source=md_text(cite_all([props["source"]], lang)))
+    # a seed is cited by its short title and date; an imported file's own source name as it is
+    line = translate("common.source_line", lang, source=md_escape(cite_all([props["source"]], lang)))
     if _present(props.get("quote")):
-        line += f"　{translate('common.quote_label', lang)}：「{md_text(props['quote'])}」"
+        line += f"　{translate('common.quote_label', lang)}：「{md_escape(props['quote'])}」"
     return line
 
 
-def md_text(value: object) -> str:
-    """Text from data made safe for a Markdown element (``st.markdown``, ``st.caption``, ``st.info``)."""
-    return _escape_md("" if value is None else str(value))
-
-
-def _escape_md(text: str) -> str:
-    """Markdown-escape text from data (Streamlit does not render raw HTML in markdown)."""
-    out = text
-    for ch in "\\`*_{}[]<>()#+-.!|":
-        out = out.replace(ch, "\\" + ch)
-    return out

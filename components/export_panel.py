@@ -187,13 +187,17 @@ def _chart_alone(page: str, charts: Sequence[ChartSpec]) -> None:
     res = st.session_state[_key(page, "resolution")]
     d1, d2 = st.columns(2)
     stem = _safe_name(chart.title)
-    # charts are small: drawn when asked, each in well under a second
+    # drawn when asked; a chart page is as many pixels as a map picture, so the same cap and queue
     if d1.button(t("export.panel.make_chart"), key=_key(page, "chart_make")):
-        st.session_state[_key(page, "chart_files")] = (
-            chart.title,
-            render_chart(chart, size, res, "png", lang()),
-            render_chart(chart, size, res, "svg", lang()),
-        )
+        if not picture_allowed(size, res):
+            st.warning(t("exportcap.picture_too_large", mp=megapixels()))
+        else:
+            code = lang()
+            files = queued(
+                lambda: (render_chart(chart, size, res, "png", code), render_chart(chart, size, res, "svg", code))
+            )
+            if files is not None:
+                st.session_state[_key(page, "chart_files")] = (chart.title, *files)
     made = st.session_state.get(_key(page, "chart_files"))
     if made is not None and made[0] == chart.title:
         d1.download_button(

@@ -148,14 +148,6 @@ KEYS_JS = """
 """
 
 
-def escape_md(text: str) -> str:
-    r"""Text from a tour file, safe to put into Streamlit markdown (no formatting, no HTML).
-
-    >>> escape_md("1. <b>*A*</b>")
-    '1\\. \\<b\\>\\*A\\*\\</b\\>'
-    """
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
-
 
 def keys_script() -> str:
     """The keyboard and map-sizing script, with the key map and button keys filled in."""

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from components import cached, state
-from components.cards import build_feature_facts, md_text, render_feature_card
+from components.cards import build_feature_facts, render_feature_card
 from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import lang, place, t
 from components.map import build_parcel_base_map, from_display_point, render_map, to_display_point
@@ -45,6 +45,7 @@ from geodata.geo.selection import new_click
 from geodata.geo.viewport import bounds_from_map, capped_choices, near_candidates, zoom_from_map
 from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
 from geodata.text.formats import indicator_name, term
+from geodata.text.markdown import md_escape
 
 K = state.PARCELS
 ANY = "不限"  # the "any sector" choice (a value, shown translated)
@@ -162,7 +163,7 @@ def render_plan_caption(parcels: gpd.GeoDataFrame, indicators: pd.DataFrame) -> 
             t(
                 "ingest.surveyed_note",
                 count=placed.surveyed,
-                sources=md_text(cite_all(placed.surveyed_sources, code)),
+                sources=md_escape(cite_all(placed.surveyed_sources, code)),
             )
         )
 
@@ -227,7 +228,7 @@ def render_card(
         st.dataframe(policy_table(matches, code), hide_index=True, width="stretch")
         st.caption(t("parcels.policy_more"))
     else:
-        st.info(t("parcels.no_policy", district=md_text(place(row["district"]))))
+        st.info(t("parcels.no_policy", district=md_escape(place(row["district"]))))
 
 
 def render_compare(parcels: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, names: Mapping[str, str]) -> None:

@@ -425,7 +425,8 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
 def feature_labels(parcel, near, layers) -> list[Label]:
     """Labels for the close-up: the parcel (first, bold), then the nearby features, nearest first.
 
-    Points are Web Mercator, as the close-up is drawn.
+    Points are Web Mercator, as the close-up is drawn; a parcel without a name is labelled by
+    its code, then its id.
     """
     items = [(parcel.geometry, parcel_label(parcel, "zh"), True, 0.0)]
     for n in near:
@@ -457,6 +458,8 @@ def build_brochure(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """One PDF with one A4 page per parcel (in the given order); ``on_progress(done, total)`` after each page."""
+    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work, refused before anything is loaded
+        raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -464,8 +467,6 @@ def build_brochure(
 
     if len(parcels) == 0:
         raise ValueError(translate("export.brochure.none", lang))
-    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work
-        raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     date = date or dt.date.today()
     buf = io.BytesIO()
     total = len(parcels)

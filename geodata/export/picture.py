@@ -575,6 +575,9 @@ def render_picture(
     ``layers`` are the atlas layers (WGS-84); ``sources`` is ``sources.csv`` (file, title_zh,
     title_en) to name the seeds in the source line.
     """
+    if spec.size in SIZES and spec.resolution in RESOLUTIONS and not picture_allowed(spec.size, spec.resolution):
+        # capped: one request does bounded work, refused before anything is loaded or drawn
+        raise ValueError(translate("exportcap.picture_too_large", spec.lang, mp=megapixels()))
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -585,8 +588,6 @@ def render_picture(
     content = content or MapContent()
     if spec.size not in SIZES or spec.resolution not in RESOLUTIONS:
         raise ValueError(f"unknown size or resolution: {spec.size!r}, {spec.resolution!r}")
-    if not picture_allowed(spec.size, spec.resolution):  # capped: one request, bounded work
-        raise ValueError(translate("exportcap.picture_too_large", spec.lang, mp=megapixels()))
     lang = spec.lang
     dpi = RESOLUTIONS[spec.resolution]
     w_in, h_in = page_inches(spec.size, dpi)

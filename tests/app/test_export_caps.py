@@ -50,3 +50,16 @@ def test_a_download_is_built_once_per_revision_and_query(monkeypatch: pytest.Mon
         assert b"lon,lat,id" in first.lstrip(b"\xef\xbb\xbf")[:40]
     finally:
         cached.reset()
+
+
+@pytest.mark.parametrize("button", ["make", "chart_make"])
+def test_an_a3_print_export_is_refused_with_the_cap(open_page, button: str) -> None:
+    at = open_page("app_pages/thematic.py", basemap="offline", timeout=120)
+    panel = "choropleth"
+    at.selectbox(key=f"export_{panel}_size").set_value("a3_landscape").run()
+    at.selectbox(key=f"export_{panel}_resolution").set_value("print").run()
+    at.button(key=f"export_{panel}_{button}").click().run()
+    assert not at.exception, at.exception
+    assert translate("exportcap.picture_too_large", "zh", mp="10") in [w.value for w in at.warning]
+    assert f"export_{panel}_result" not in at.session_state
+    assert f"export_{panel}_chart_files" not in at.session_state

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from components.policy_view import build_budget_chart, build_match_markdown, esc
+from components.policy_view import build_budget_chart, build_match_markdown
 from geodata.domain.policies import (
     DISTRICT_QUOTES,
     RULES,
@@ -21,6 +21,7 @@ from geodata.domain.policies import (
     matches_frame,
 )
 from geodata.model.schema import DISTRICT_NAMES, SEEDS_DIR
+from geodata.text.markdown import md_escape
 
 
 def _one(matches: list[Match], policy_id: str) -> Match:
@@ -340,4 +341,4 @@ def test_match_markdown_escapes_data() -> None:
     assert "<script>" not in md.replace("\\<script\\>", "")
     assert "[链接]" not in md
     assert re.search(r"(?<!\\)\$", md) is None
-    assert esc("a_b") == "a\\_b"
+    assert md_escape("a_b") == "a\\_b"
