@@ -178,7 +178,9 @@ def _import_tab() -> None:
             returned_objects=(),
         )
         st.dataframe(
-            plan.table.assign(action=plan.table["action"].map(labels)).rename(columns={"moved_m": t("ingest.moved")}),
+            plan.table.assign(action=plan.table["action"].map(labels), moved_m=plan.table["moved_m"].round()).rename(
+                columns={"moved_m": t("ingest.moved")}
+            ),
             hide_index=True,
         )
         moves_ok = False

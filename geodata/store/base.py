@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, text
 
 from geodata.model.schema import PARCEL_COLUMNS, PARCEL_NUMERIC, WGS84
+from geodata.store.leads import create_lead_tables
 
 #: Columns the shipped pack carries beyond the data model (provenance of indicative sites).
 EXTRA_PARCEL_COLUMNS: tuple[str, ...] = (
@@ -502,6 +503,8 @@ def create_bookkeeping(kind: str, conn: Connection) -> None:
         ),
         {"uid": uuid.uuid4().hex},
     )
+    # Interest registrations live in the same store, in their own tables (never a public layer).
+    create_lead_tables(kind, conn)
 
 
 def _restore_change(action: Action, pid: str, snapshot: dict | None, expected: int | None) -> Change:

@@ -165,7 +165,7 @@ class PostGISBackend(Backend):
     def drop_all(self) -> None:
         """Remove every atlas table (tests start each run from an empty database)."""
         with self.engine.begin() as conn:
-            names = ["parcels", "parcel_history", "import_mappings", "atlas_state"]
+            names = ["parcels", "parcel_history", "import_mappings", "atlas_state", "leads", "lead_events"]
             names += [f"ref_{n}" for n in (*LAYERS, *TABLES)]
             for n in names:
                 conn.execute(text(f'DROP TABLE IF EXISTS "{n}" CASCADE'))
