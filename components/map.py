@@ -43,11 +43,10 @@ from geodata.geo.styles import (  # one place for colours: the exported pictures
     dash_array,
     project_radius,
 )
+from geodata.model.extent import HANGZHOU_CENTER
 from geodata.model.schema import FOCUS_DISTRICTS
 from geodata.text.formats import place, unit_text
 from geodata.text.i18n import translate
-
-HANGZHOU_CENTER = (30.25, 119.75)
 
 
 def _catalogue(basemap: str) -> Basemap:

@@ -43,6 +43,7 @@ from geodata.domain.sources import cite_all
 from geodata.export.tables import PARCEL_FILES
 from geodata.geo.selection import new_click
 from geodata.geo.viewport import bounds_from_map, capped_choices, near_candidates, zoom_from_map
+from geodata.model.extent import HANGZHOU_EXTENT
 from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
 from geodata.text.formats import indicator_name, term
 from geodata.text.markdown import md_escape
@@ -281,10 +282,20 @@ def render_nearby(
     elif mode == "坐标":
         c1, c2 = st.columns(2)
         lon = c1.number_input(
-            t("parcels.lon"), min_value=118.0, max_value=121.0, value=120.10, format="%.5f", key=K["near_lon"]
+            t("parcels.lon"),
+            min_value=HANGZHOU_EXTENT.west,
+            max_value=HANGZHOU_EXTENT.east,
+            value=120.10,
+            format="%.5f",
+            key=K["near_lon"],
         )
         lat = c2.number_input(
-            t("parcels.lat"), min_value=29.0, max_value=31.0, value=30.25, format="%.5f", key=K["near_lat"]
+            t("parcels.lat"),
+            min_value=HANGZHOU_EXTENT.south,
+            max_value=HANGZHOU_EXTENT.north,
+            value=30.25,
+            format="%.5f",
+            key=K["near_lat"],
         )
         point = (lon, lat)
     else:
