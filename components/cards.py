@@ -15,26 +15,11 @@ from geodata.text.formats import format_area_mu, format_value, place, quote_han_
 from geodata.text.i18n import translate
 from geodata.text.markdown import md_escape
 
-QUALITY_ZH = {
-    "indicative": "示意位置（据来源文字描述定位，非测绘边界）",
-    "boundary": "行政边界",
-    "surveyed": "测绘边界（导入的勘测文件）",
-}
-KIND_ZH = {
-    "platform": "平台",
-    "park": "园区",
-    "supply_site": "2026 年供地地块",
-    "project": "签约 / 开工项目",
-    "university": "高校",
-    "institute": "科研机构",
-    "lab": "实验室",
-}
-PROJECT_STATUS_ZH = {
-    "signed": "已签约",
-    "started": "已开工",
-    "under_construction": "在建",
-    "operating": "已投产",
-}
+# The values the catalogue names (``cards.quality.*``, ``cards.kind.*``, ``cards.project_status.*``);
+# any other value is shown as it is.
+KNOWN_QUALITIES = frozenset({"indicative", "boundary", "surveyed"})
+KNOWN_KINDS = frozenset({"platform", "park", "supply_site", "project", "university", "institute", "lab"})
+KNOWN_PROJECT_STATUSES = frozenset({"signed", "started", "under_construction", "operating"})
 
 
 def _present(value) -> bool:
@@ -75,7 +60,7 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
     rows = [
         (
             translate("cards.fact.kind", lang),
-            translate(f"cards.kind.{kind}", lang) if kind in KIND_ZH else (kind or "—"),
+            translate(f"cards.kind.{kind}", lang) if kind in KNOWN_KINDS else (kind or "—"),
         )
     ]
     if _present(props.get("district")):
@@ -123,7 +108,7 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
                 (
                     translate("cards.fact.progress", lang),
                     translate(f"cards.project_status.{status}", lang)
-                    if status in PROJECT_STATUS_ZH
+                    if status in KNOWN_PROJECT_STATUSES
                     else status,
                 )
             )
@@ -135,7 +120,7 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
         (
             translate("cards.fact.quality", lang),
             translate(f"cards.quality.{quality}", lang)
-            if quality in QUALITY_ZH
+            if quality in KNOWN_QUALITIES
             else _or_unknown(quality, lang),
         )
     )
