@@ -37,7 +37,6 @@ from geodata.domain.parcels import (
     parcel_policies,
     within_radius,
 )
-from geodata.domain.parcels.provenance import provenance
 from geodata.domain.parcels.tables import listing_table, nearby_table, policy_table, radius_table
 from geodata.domain.sources import cite_all
 from geodata.export.tables import PARCEL_FILES
@@ -139,12 +138,12 @@ def render_filters(options: Mapping[str, list[str]], districts: set[str]) -> Par
     return ParcelQuery.from_session(st.session_state, K)
 
 
-def render_plan_caption(parcels: gpd.GeoDataFrame, indicators: pd.DataFrame) -> None:
+def render_plan_caption(indicators: pd.DataFrame) -> None:
     """The plan as a whole, from its own rows of the figures table (with their source), and which
     listed parcels it describes: only those named by a source are placed approximately."""
     code = lang()
     plan = indicators[indicators["subject"] == PLAN_SUBJECT]
-    placed = provenance(parcels)
+    placed = cached.parcel_provenance()
     if len(plan):
         st.caption(
             t(
