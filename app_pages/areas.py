@@ -6,9 +6,11 @@ import streamlit as st
 
 from components import cached, state
 from components.charts import build_bar_chart, source_note
+from components.contact import render_contact
 from components.downloads import csv_button, xlsx_button
 from components.export_panel import export_areas
 from components.i18n import lang, place, t
+from components.interest_form import render_interest_form
 from components.map import build_highlight, build_overview_map, render_map
 from geodata.domain.area_tables import fund_table, left_out_table
 from geodata.domain.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
@@ -85,6 +87,10 @@ with col_pick:
                 else ""
             )
         )
+        render_contact(row["district"], area, row["parent"])
+    else:  # a district
+        render_contact(area)
+    render_interest_form("area", area, place(area), key="area_lead")
 with col_map:
     hl = pd.concat(
         [

@@ -8,6 +8,7 @@ from components import cached, state
 from components.data_auth import editors, sign_in_form, sign_out_button
 from components.data_tabs import render_edit_tab, render_history_tab, render_import_tab
 from components.i18n import t
+from components.leads_view import render_leads_tab
 
 K = state.DATA
 st.title(t("data.title"))
@@ -30,10 +31,14 @@ if flash:
     st.success(flash)
 
 
-tab_import, tab_edit, tab_history = st.tabs([t("data.tab.import"), t("data.tab.edit"), t("data.tab.history")])
+tab_import, tab_edit, tab_history, tab_leads = st.tabs(
+    [t("data.tab.import"), t("data.tab.edit"), t("data.tab.history"), t("leads.view.tab")]
+)
 with tab_import:
     render_import_tab(backend, user)
 with tab_edit:
     render_edit_tab(backend, user)
 with tab_history:
     render_history_tab(backend, user)
+with tab_leads:
+    render_leads_tab(backend, user)

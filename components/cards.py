@@ -8,6 +8,7 @@ import math
 import streamlit as st
 
 from components.i18n import lang, t
+from geodata.domain.currency import feature_as_of
 from geodata.domain.figures import Figure
 from geodata.domain.sources import cite, cite_all, full_citation, source_marks
 from geodata.model.schema import PARCEL_STATUS_ZH
@@ -208,6 +209,8 @@ def render_feature_card(name: str, props: dict) -> None:
     line = source_caption(props, code)
     if line:
         st.caption(line)
+    if _present(props.get("source")):
+        st.caption(md_escape(feature_as_of(props, code)))
 
 
 def source_caption(props: dict, lang: str = "zh") -> str:
@@ -230,5 +233,3 @@ def source_caption(props: dict, lang: str = "zh") -> str:
     if _present(props.get("quote")):
         line += f"　{translate('common.quote_label', lang)}：「{md_escape(props['quote'])}」"
     return line
-
-

@@ -20,6 +20,7 @@ from components.i18n import lang, t
 from geodata.domain import leads as rules
 from geodata.export.notify import notify_in_background
 from geodata.store import leads as store_leads
+from geodata.text.formats import term
 
 LOG = logging.getLogger(__name__)
 HOUR = 3600.0
@@ -83,7 +84,7 @@ def render_interest_form(target_kind: str, target_id: str, name: str, *, key: st
             industry = st.selectbox(
                 t("leads.form.industry"),
                 industries,
-                format_func=lambda s: s or t("leads.form.industry_none"),
+                format_func=lambda s: term(s, "sector", code) if s else t("leads.form.industry_none"),
                 key=f"{prefix}_industry",
             )
             c1, c2 = st.columns([2, 1])

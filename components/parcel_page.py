@@ -16,8 +16,10 @@ import streamlit as st
 
 from components import cached, state
 from components.cards import build_feature_facts, render_feature_card
+from components.contact import render_contact
 from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import lang, place, t
+from components.interest_form import render_interest_form
 from components.map import build_parcel_base_map, from_display_point, render_map, to_display_point
 from components.parcel_layer import (
     build_scaled_parcels_group,
@@ -37,6 +39,7 @@ from geodata.domain.parcels import (
     parcel_policies,
     within_radius,
 )
+from geodata.domain.parcels.labels import parcel_label
 from geodata.domain.parcels.tables import listing_table, nearby_table, policy_table, radius_table
 from geodata.domain.sources import cite_all
 from geodata.export.tables import PARCEL_FILES
@@ -214,6 +217,9 @@ def render_card(
     props = row.drop(labels="geometry").to_dict()
     st.divider()
     render_feature_card(name_zh, props)
+    # the investor's next step, right under the facts: whom to call, and the registration
+    render_contact(row.get("district"), name_zh, row.get("parent"))
+    render_interest_form("parcel", str(row["id"]), parcel_label(props, code))
     st.markdown("**" + t("parcels.near_title") + "**")
     st.dataframe(nearby_table(nearest_features(row.geometry, layers), code), hide_index=True, width="stretch")
     st.selectbox(
