@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from components import state
+from components import cached, state
 from components.basemaps import basemaps, tianditu_key
 from components.data_auth import data_page_entry
 from components.errors import reference_on_error
 from components.i18n import lang, language_switch, t
+from geodata.text.markdown import md_escape
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="🗺️", layout="wide")
 state.init()
@@ -41,6 +42,15 @@ with st.sidebar:
     else:
         st.caption(t("common.basemap.offline"))
     st.caption(t("common.sources_note"))
+    # how current each layer is, on every page (investors ask this first)
+    with st.expander(t("currency.title"), icon=":material/update:"):
+        st.caption(t("currency.intro"))
+        st.markdown(
+            "\n".join(
+                f"- **{t(f'currency.layer.{name}')}** — {md_escape(line)}"
+                for name, line in cached.layers_as_of(lang())
+            )
+        )
 
 # a failing page shows the visitor a reference, the server log gets the traceback
 with reference_on_error():

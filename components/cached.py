@@ -160,6 +160,21 @@ def parcel_provenance():  # type: ignore[no-untyped-def]
     return _parcel_provenance(_store()[1], revision())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _layers_as_of(version: str, rev: int, lang: str) -> list[tuple[str, str]]:
+    from geodata.domain.currency import layers_as_of
+
+    layers = _shared_layers(version, rev)
+    return layers_as_of(
+        {**layers, "indicators": _table("indicators", version)}, lang, _table("sources", version)
+    )
+
+
+def layers_as_of(lang: str) -> list[tuple[str, str]]:
+    """(layer, how current it is) for every layer and the figures, once per store revision and language."""
+    return _layers_as_of(_store()[1], revision(), lang)
+
+
 @st.cache_data(show_spinner=False, max_entries=8, ttl="1h")
 def _parcel_file(kind: str, query, version: str, rev: int) -> bytes:  # type: ignore[no-untyped-def]
     from geodata.domain.parcels import filter_parcels
