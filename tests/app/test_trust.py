@@ -29,7 +29,8 @@ def test_parcel_link_shows_as_of_contact_and_registration(open_page, lang: str) 
     assert translate("currency.as_of", lang, date=date) in text
     # the platform's block, not the default
     block = next(m.value.replace("\\", "") for m in at.markdown if "22222222" in m.value)
-    assert "紫金港招商服务中心" in block and "0571-00000000" not in block
+    assert "紫金港招商服务中心" in block
+    assert "0571-00000000" not in block
     assert translate("contact.title_for", lang, place="")[:4] in text
     assert any(e.label == translate("leads.action.register", lang) for e in at.expander)
 
@@ -48,7 +49,8 @@ def test_area_page_has_contact_registration_and_dated_charts(open_page) -> None:
     # every chart's note says how current it is
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     notes = [" ".join(a.get("text", "") for a in s["layout"].get("annotations", [])) for s in specs]
-    assert notes and all("资料" in n for n in notes), f"a chart without its 'data as of': {notes}"
+    assert notes
+    assert all("资料" in n for n in notes), f"a chart without its 'data as of': {notes}"
 
 
 def test_imported_parcel_card_gives_its_import_date(open_page, tmp_path, monkeypatch) -> None:
