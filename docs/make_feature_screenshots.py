@@ -18,8 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from geodata.domain.leads import LeadInput  # noqa: E402
-from geodata.store import open_backend  # noqa: E402
 from geodata.store import leads as store_leads  # noqa: E402
+from geodata.store import open_backend  # noqa: E402
 from geodata.store.users import hash_password  # noqa: E402
 from tests.e2e.server import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 

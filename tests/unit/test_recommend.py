@@ -27,9 +27,9 @@ AREAS = gpd.GeoDataFrame(
 )  # fmt: skip
 INNOVATION = gpd.GeoDataFrame([{"id": "i1", "name_zh": "某大学", "source": "003.txt"}], geometry=[Point(120.1, 30.25)], crs="EPSG:4326")
 PROJECTS = gpd.GeoDataFrame([{"id": "p1", "name_zh": "某项目", "source": "002.txt"}], geometry=[Point(120.5, 30.3)], crs="EPSG:4326")
-POLICIES = pd.DataFrame([dict(id="p1", district="西湖区", platform="", sector="制造业", measure="技改资助", measure_en="Upgrade grant",
-    condition="", threshold_value=NAN, threshold_unit="", cap_value=500.0, cap_unit="万元", rate_pct=NAN, rate_basis="",
-    annual_budget_value=NAN, annual_budget_unit="", budget_qualifier="", effective="", source="000.txt", quote="最高500万元")])  # fmt: skip
+POLICIES = pd.DataFrame([{"id": "p1", "district": "西湖区", "platform": "", "sector": "制造业", "measure": "技改资助", "measure_en": "Upgrade grant",
+    "condition": "", "threshold_value": NAN, "threshold_unit": "", "cap_value": 500.0, "cap_unit": "万元", "rate_pct": NAN, "rate_basis": "",
+    "annual_budget_value": NAN, "annual_budget_unit": "", "budget_qualifier": "", "effective": "", "source": "000.txt", "quote": "最高500万元"}])  # fmt: skip
 
 
 def _rank(project: Project, parcels, weights=None, lang="zh"):  # type: ignore[no-untyped-def]
@@ -134,12 +134,12 @@ def test_platform_and_the_reasons_in_both_languages() -> None:
         for r in rec.parcels:
             for reason in r.reasons:
                 assert reason.text(lang)  # every reason has words in both languages
-    assert [a.id for a in rec.areas][0] == "a1"  # the named platform itself ranks first
+    assert next(a.id for a in rec.areas) == "a1"  # the named platform itself ranks first
 
 
 @pytest.mark.parametrize("bad", [{"land_mu_min": -1}, {"investment_wan": float("inf")}, {"land_mu_min": 9, "land_mu_max": 3}])
 def test_bad_project_values_are_refused(bad) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"land_mu_min|investment_wan"):
         Project(**bad)
 
 
