@@ -19,6 +19,7 @@ pages = st.navigation(
         st.Page("app_pages/areas.py", title=t("common.nav.areas"), icon=":material/bar_chart:"),
         st.Page("app_pages/thematic.py", title=t("common.nav.thematic"), icon=":material/layers:"),
         st.Page("app_pages/policies.py", title=t("common.nav.policies"), icon=":material/policy:"),
+        st.Page("app_pages/recommend.py", title=t("recommend.page.nav"), icon=":material/travel_explore:"),
         st.Page("app_pages/sources.py", title=t("common.nav.sources"), icon=":material/menu_book:"),
         st.Page("app_pages/meeting.py", title=t("tour.page.nav"), icon=":material/slideshow:"),
         # the data page, listed only for a signed-in editor or while none is configured

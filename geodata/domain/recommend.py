@@ -30,6 +30,7 @@ import pandas as pd
 
 from geodata.domain.policies import Profile, find_measures
 from geodata.model.schema import METRIC_CRS, WGS84
+from geodata.text.formats import place_or_quote, term
 from geodata.text.i18n import translate
 
 Status = Literal["fit", "partial", "no_fit", "unknown"]
@@ -105,7 +106,15 @@ class Reason:
     source: str = ""
 
     def text(self, lang: str) -> str:
-        return translate(f"recommend.reason.{self.key}", lang, **self.values)
+        """The reason in ``lang``: place names and sectors in that language too."""
+        values = dict(self.values)
+        for k in ("district", "platform", "parent", "name"):
+            if isinstance(values.get(k), str):
+                values[k] = place_or_quote(values[k], lang)
+        for k in ("sector", "stated"):
+            if isinstance(values.get(k), str):
+                values[k] = term(values[k], "sector", lang)
+        return translate(f"recommend.reason.{self.key}", lang, **values)
 
 
 @dataclass(frozen=True)
