@@ -77,6 +77,20 @@ def _reasons_table(site: Ranked, code: str) -> pd.DataFrame:
     )
 
 
+#: A verdict's colour word for Streamlit Markdown, so fit / unknown read at a glance.
+_COLOUR = {"fit": "green", "partial": "orange", "no_fit": "red", "unknown": "gray"}
+
+
+def _reasons_list(site: Ranked, code: str) -> str:
+    lines = []
+    sep = "：" if code == "zh" else ": "
+    for r in site.reasons:
+        verdict = f":{_COLOUR[r.status]}[{t(f'recommend.status.{r.status}')}]"
+        source = f" — {md_escape(cite_all([r.source], code))}" if r.source else ""
+        lines.append(f"- **{t(f'recommend.criterion.{r.criterion}')}** · {verdict}{sep}{md_escape(r.text(code))}{source}")
+    return "\n".join(lines)
+
+
 def _score(site: Ranked) -> str:
     return "—" if site.score is None else f"{round(site.score * 100)}%"
 
@@ -91,7 +105,8 @@ def render_results(rec: Recommendation, explanation: str) -> None:
         with st.container(border=True, key=f"rec_card_{n}"):
             st.markdown(f"**{n}. {md_escape(name)}** · {md_escape(place(site.district))} · "
                         + t("recommend.page.score", score=_score(site), known=site.known))  # fmt: skip
-            st.dataframe(_reasons_table(site, code), hide_index=True, width="stretch")
+            # a list, not a table: the reasons are sentences, and a phone has no room for columns
+            st.markdown(_reasons_list(site, code))
             link = "parcels?" + urlencode({"sel": site.id, "lang": code})
             st.markdown(f"[{t('recommend.page.open')}]({link}) · [{t('recommend.page.brochure')}]({link})")
             render_interest_form("parcel", site.id, name, key=f"rec{n}")

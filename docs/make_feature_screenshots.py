@@ -21,6 +21,7 @@ from geodata.domain.leads import LeadInput  # noqa: E402
 from geodata.store import leads as store_leads  # noqa: E402
 from geodata.store import open_backend  # noqa: E402
 from geodata.store.users import hash_password  # noqa: E402
+from geodata.text.i18n import translate  # noqa: E402
 from tests.e2e.server import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 OUT = REPO / "docs" / "screens"
@@ -81,9 +82,22 @@ def main() -> None:
                 ):
                     ctx = browser.new_context(**options)
                     pg = ctx.new_page()
-                    lang = "en" if "en" in name else "zh"
+                    lang = "en" if name.endswith("-en.png") else "zh"
                     pg.goto(server.url + f"/recommend?lang={lang}", wait_until="domcontentloaded")
                     _settle(pg)
+                    # a project: 20–80 mu, 30,000 万元, near universities and institutes
+                    for label, value in (("recommend.page.land_min", "20"), ("recommend.page.land_max", "80"),
+                                         ("recommend.page.investment", "30000")):  # fmt: skip
+                        field = pg.get_by_label(translate(label, lang))
+                        field.fill(value)
+                        field.press("Enter")
+                        _settle(pg)
+                    pg.get_by_text(translate("recommend.criterion.innovation", lang), exact=True).first.click()
+                    pg.wait_for_timeout(300)
+                    _settle(pg)
+                    pg.locator(".st-key-rec_card_1").wait_for()
+                    if "iphone" in name:  # on a phone, the first result
+                        pg.locator(".st-key-rec_card_1").scroll_into_view_if_needed()
                     pg.screenshot(path=str(OUT / name), full_page="iphone" not in name)
                     ctx.close()
             browser.close()
