@@ -36,7 +36,7 @@ from geodata.text.i18n import translate
 Status = Literal["fit", "partial", "no_fit", "unknown"]
 VALUE: Final[dict[str, float]] = {"fit": 1.0, "partial": 0.5, "no_fit": 0.0}
 #: The criteria, in the order they are shown; each has a weight in :class:`Weights`.
-CRITERIA: Final = ("size", "sector", "intensity", "tax", "policy", "platform", "innovation", "projects")
+CRITERIA: Final = ("size", "sector", "intensity", "tax", "output", "policy", "platform", "innovation", "projects")
 #: Distances (km) for "near": within NEAR_KM fits, within FAR_KM partly fits.
 NEAR_KM: Final = 3.0
 FAR_KM: Final = 10.0
@@ -86,6 +86,7 @@ class Weights:
     sector: float = 2.0
     intensity: float = 1.0
     tax: float = 1.0
+    output: float = 1.0
     policy: float = 1.0
     platform: float = 1.0
     innovation: float = 1.0
@@ -370,6 +371,9 @@ def rank(
             r = _intensity(_num(row.get(column)), project, source, key, criterion)
             if r:
                 reasons.append(r)
+        if project.output_per_mu_wan is not None:
+            # no seed and no parcel column sets an output requirement per mu: said, not scored
+            reasons.append(Reason("output", "unknown", "output_unknown", {"offered": _fmt(project.output_per_mu_wan)}))
         reasons.append(policy[_text(row.get("district"))])
         if project.platform:
             chain = _chain(row.get("parent"), chains)

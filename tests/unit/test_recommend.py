@@ -154,3 +154,11 @@ def test_shipped_parcels_rank_with_unknowns_said() -> None:
         statuses = {x.criterion: x.status for x in r.reasons}
         assert statuses["size"] == "unknown"
         assert statuses["sector"] == "unknown"
+
+
+def test_expected_output_is_said_unknown_not_scored() -> None:
+    parcels = _parcels([{"id": "a", "name_zh": "甲"}])
+    with_output = _rank(Project(output_per_mu_wan=800), parcels).parcels[0]
+    without = _rank(Project(), parcels).parcels[0]
+    assert next(r for r in with_output.reasons if r.criterion == "output").status == "unknown"
+    assert (with_output.score, with_output.known) == (without.score, without.known)
