@@ -58,6 +58,9 @@ def render_interest_form(target_kind: str, target_id: str, name: str, *, key: st
     target = t(f"leads.target.{target_kind}", name=name)
     prefix = f"{key}_{target_kind}_{hashlib.sha1(target_id.encode()).hexdigest()[:8]}"
     done_key = f"{prefix}_done"
+    # a thumb-sized action on touch screens (Streamlit's expander header is 38 px high)
+    st.html("<style>@media (pointer: coarse), (max-width: 480px) { [data-testid='stExpander'] summary "
+            "{ min-height: 44px; } }</style>")  # fmt: skip
     with st.expander(t("leads.action.register"), icon=":material/contact_mail:"):
         if st.session_state.get(done_key):
             st.success(t("leads.form.thanks"))

@@ -44,6 +44,6 @@ def test_phone_width_has_no_sideways_scroll_and_cards_are_on_screen(browser, app
         assert pg.evaluate("document.documentElement.scrollWidth") <= width
         # the registration is reachable from the result, with a thumb-sized target
         action = card.locator("summary").filter(has_text=translate("leads.action.register", "zh"))
-        assert action.bounding_box()["height"] >= 40
+        assert action.bounding_box()["height"] >= 44
     finally:
         context.close()
