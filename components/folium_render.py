@@ -28,6 +28,8 @@ import folium
 import streamlit as st
 import streamlit_folium as stf
 
+from components import map_delivery
+
 
 @dataclass(frozen=True)
 class MapParts:
@@ -191,6 +193,8 @@ def show(
 ) -> dict:
     """Show the map in Streamlit, as ``st_folium(..., use_container_width=True)`` would."""
     args = component_args(parts, group, key, height, returned_objects, center, zoom)
+    # a freshly drawn map must not rerun the page with its opening view (map_delivery)
+    args["script"] = map_delivery.quiet_first_view(args["script"])
 
     def on_change() -> None:
         st.session_state[key] = st.session_state.get(args["key"], {})
