@@ -13,9 +13,29 @@ frame, right before its own ``window.initComponent(map_div, …)`` call. It wrap
 rerun, and the first pan, zoom or click of a user is reported and reruns it as before.
 Until then the server sees the component's default (the base map's fitted bounds and
 zoom), which is the view the map was drawn to show.
+
+``static_base_script`` sends the base map once. Streamlit re-sends a component's whole
+arguments on every rerun, and the base-map script (district outlines, zones, parks, sites
+with their tooltips: ~300 KB, ~400 KB as JSON) was one of them, so each filter change sent
+it again. The script is written once per content into ``static/maps/<sha256>.js``
+(served by Streamlit's static serving at ``/app/static/maps/``), wrapped in a function so
+that it runs only when streamlit-folium has put the map's ``<div>`` in place (its
+``js_links`` load before that); the component's ``script`` argument is then the call of
+that function, a few dozen bytes, identical on every rerun. A map frame loads the file
+once; later reruns update only its feature group.
 """
 
 from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+
+from components.assets import STATIC_DIR, STATIC_URL
+
+#: Where the base-map scripts are written (under the served static folder; not in git).
+MAPS_DIR = STATIC_DIR / "maps"
+MAPS_URL = f"{STATIC_URL}/maps"
 
 #: Appended to the base-map script (evaluated once per map frame, before ``initComponent``).
 QUIET_FIRST_VIEW_JS = """
@@ -44,3 +64,45 @@ def quiet_first_view(script: str) -> str:
     True
     """
     return script + QUIET_FIRST_VIEW_JS
+
+
+def _function_name(digest: str) -> str:
+    return f"__atlasBaseMap_{digest}"
+
+
+def script_file_text(script: str, digest: str) -> str:
+    """The served file: ``script`` as a global function that draws the map when called.
+
+    folium's script declares the map as ``var map_div``; inside the function that is a
+    local, so the function also publishes it as ``window.map_div`` (the name
+    streamlit-folium's own code and feature groups use).
+
+    >>> text = script_file_text("var map_div = 1;", "ab")
+    >>> "window.__atlasBaseMap_ab = function" in text and "window.map_div = map_div;" in text
+    True
+    """
+    return f"window.{_function_name(digest)} = function () {{\n{script}\nwindow.map_div = map_div;\n}};\n"
+
+
+_written: set[str] = set()
+
+
+def static_base_script(script: str) -> tuple[str, str]:
+    """``(url, call)``: the served file holding ``script``, and the script that runs it.
+
+    Written once per content (named by its SHA-256, so a browser never runs a stale map and
+    every session and server process shares a file); an existing file is reused.
+    """
+    digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:32]
+    name = f"{digest}.js"
+    if name not in _written:
+        path = MAPS_DIR / name
+        if not path.exists():
+            MAPS_DIR.mkdir(parents=True, exist_ok=True)
+            # write then rename: a browser asking meanwhile never gets half a map
+            fd, tmp = tempfile.mkstemp(dir=MAPS_DIR, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(script_file_text(script, digest))
+            os.replace(tmp, path)
+        _written.add(name)
+    return f"{MAPS_URL}/{name}", f"window.{_function_name(digest)}();"
