@@ -198,6 +198,9 @@ def show(
     # freshly drawn map does not rerun the page with its opening view (map_delivery)
     url, call = map_delivery.static_base_script(parts.script)
     args["js_links"] = [*args["js_links"], url]
+    css_url, args["header"] = map_delivery.static_header(parts.header)
+    if css_url:
+        args["css_links"] = [*args["css_links"], css_url]
     args["script"] = map_delivery.quiet_first_view(call)
 
     def on_change() -> None:

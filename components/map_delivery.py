@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 
 from components.assets import STATIC_DIR, STATIC_URL
@@ -87,22 +88,52 @@ def script_file_text(script: str, digest: str) -> str:
 _written: set[str] = set()
 
 
-def static_base_script(script: str) -> tuple[str, str]:
-    """``(url, call)``: the served file holding ``script``, and the script that runs it.
+def _served(text: str, suffix: str) -> tuple[str, str]:
+    """``(url, digest)`` of ``text`` written once under ``MAPS_DIR`` by its SHA-256.
 
-    Written once per content (named by its SHA-256, so a browser never runs a stale map and
-    every session and server process shares a file); an existing file is reused.
+    Named by content, so a browser never runs a stale map and every session and server
+    process shares one file; an existing file is reused.
     """
-    digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:32]
-    name = f"{digest}.js"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    name = f"{digest}{suffix}"
     if name not in _written:
         path = MAPS_DIR / name
         if not path.exists():
             MAPS_DIR.mkdir(parents=True, exist_ok=True)
-            # write then rename: a browser asking meanwhile never gets half a map
+            # write then rename: a browser asking meanwhile never gets half a file
             fd, tmp = tempfile.mkstemp(dir=MAPS_DIR, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(script_file_text(script, digest))
+                f.write(text)
             os.replace(tmp, path)
         _written.add(name)
-    return f"{MAPS_URL}/{name}", f"window.{_function_name(digest)}();"
+    return f"{MAPS_URL}/{name}", digest
+
+
+def static_base_script(script: str) -> tuple[str, str]:
+    """``(url, call)``: the served file holding ``script``, and the script that runs it."""
+    digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:32]
+    url, _ = _served(script_file_text(script, digest), ".js")
+    return url, f"window.{_function_name(digest)}();"
+
+
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+
+
+def static_header(header: str) -> tuple[str | None, str]:
+    """``(css_url, rest)``: the header's ``<style>`` blocks as one served CSS file, and the
+    rest of the header (a few ``<meta>`` tags) that still travels as an argument.
+
+    The file is the last CSS link, and streamlit-folium adds the header after the links,
+    so the cascade order is the same as with the styles inline.
+
+    >>> url, rest = static_header('<meta charset="x"><style>.a { color: red; }</style>')
+    >>> url.endswith(".css"), rest
+    (True, '<meta charset="x">')
+    >>> static_header("<meta>")
+    (None, '<meta>')
+    """
+    css = "\n".join(block.strip() for block in _STYLE.findall(header))
+    if not css:
+        return None, header
+    url, _ = _served(css + "\n", ".css")
+    return url, _STYLE.sub("", header)

@@ -30,7 +30,9 @@ def test_a_rerun_sends_the_parcels_not_the_base_map(monkeypatch, layers) -> None
     assert len(parts.script) > 100_000  # what every rerun used to carry
     args = _sent(monkeypatch, parts, build_parcels_group(parcels, None, "osm", "zh"))
     # the filter-change target is 30 KB on the wire for the whole rerun
-    assert len(json.dumps(args, ensure_ascii=False).encode()) < 20_000
+    assert len(json.dumps(args, ensure_ascii=False).encode()) < 12_000
+    assert "<style" not in args["header"]
+    assert args["css_links"][-1].endswith(".css")
     assert "atlas-parcels" in args["feature_group"]
     url = args["js_links"][-1]
     assert url.startswith(map_delivery.MAPS_URL + "/")
