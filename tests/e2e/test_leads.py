@@ -62,9 +62,9 @@ def leads_server(tmp_path_factory: pytest.TempPathFactory, hook) -> Iterator[tup
 def _register(pg, lang: str, company: str, phone: str) -> None:  # type: ignore[no-untyped-def]
     """Open the form, fill it in and send it, as a visitor would.
 
-    A freshly drawn map reports its first view and the page reruns once; a click that lands
-    during that rerun is lost (the visitor clicks again). So the whole step is tried up to
-    three times, each time until its own result shows, never after a fixed pause.
+    A click that lands while the page is still rerunning can be lost (the visitor clicks
+    again), so the whole step is tried up to three times, each time until its own result
+    shows, never after a fixed pause.
     """
     tr = lambda key: translate(key, lang)  # noqa: E731
     thanks = pg.get_by_text(tr("leads.form.thanks"))
