@@ -121,7 +121,7 @@ def render_results(rec: Recommendation, explanation: str) -> None:
     if rec.areas:
         st.subheader(t("recommend.page.areas"))
         for n, site in enumerate(rec.areas[:5], 1):
-            with st.expander(f"{n}. {place(site.name_zh)} · {_score(site)} ({t('recommend.page.known', known=site.known)})"):
+            with st.expander(f"{n}. {md_escape(place(site.name_zh))} · {_score(site)} ({t('recommend.page.known', known=site.known)})"):
                 st.dataframe(_reasons_table(site, code), hide_index=True, width="stretch")
                 render_interest_form("area", site.name_zh, place(site.name_zh), key=f"reca{n}")
     if rec.left_out:

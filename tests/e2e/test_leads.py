@@ -96,8 +96,10 @@ def _download(pg, name: str) -> bytes:  # type: ignore[no-untyped-def]
         wait_for_app(pg)
         button.wait_for(timeout=60_000)
         try:
-            with pg.expect_download(timeout=20_000) as download:
-                button.click()
+            # a download built on the click keeps the buttons disabled while the server builds
+            # it; on a loaded machine that took over 30 s for the previous file
+            with pg.expect_download(timeout=90_000) as download:
+                button.click(timeout=90_000)
             return Path(download.value.path()).read_bytes()
         except Exception:
             if attempt == 2:
