@@ -55,7 +55,7 @@ with col_map:
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         cache_key=("overview", cached.data_version(), st.session_state[state.BASEMAP], lang()),
     )
-    export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district, indicators)
+    export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district)
 
 with col_side:
     st.selectbox(

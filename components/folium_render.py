@@ -197,7 +197,8 @@ def show(
     # the base map travels once as a served file, not in every rerun's arguments, and a
     # freshly drawn map does not rerun the page with its opening view (map_delivery)
     url, call = map_delivery.static_base_script(parts.script)
-    args["js_links"] = [*args["js_links"], url]
+    if url:
+        args["js_links"] = [*args["js_links"], url]
     css_url, args["header"] = map_delivery.static_header(parts.header)
     if css_url:
         args["css_links"] = [*args["css_links"], css_url]

@@ -28,6 +28,7 @@ once; later reruns update only its feature group.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -86,10 +87,13 @@ def script_file_text(script: str, digest: str) -> str:
 
 
 _written: set[str] = set()
+_log = logging.getLogger(__name__)
 
 
-def _served(text: str, suffix: str) -> tuple[str, str]:
-    """``(url, digest)`` of ``text`` written once under ``MAPS_DIR`` by its SHA-256.
+def _served(text: str, suffix: str) -> str | None:
+    """The URL of ``text`` written once under ``MAPS_DIR`` by its SHA-256, or None if it
+    cannot be written (a read-only install): the caller then sends the text inline, as
+    every rerun did before, slower but never a broken map.
 
     Named by content, so a browser never runs a stale map and every session and server
     process shares one file; an existing file is reused.
@@ -99,20 +103,27 @@ def _served(text: str, suffix: str) -> tuple[str, str]:
     if name not in _written:
         path = MAPS_DIR / name
         if not path.exists():
-            MAPS_DIR.mkdir(parents=True, exist_ok=True)
-            # write then rename: a browser asking meanwhile never gets half a file
-            fd, tmp = tempfile.mkstemp(dir=MAPS_DIR, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
+            try:
+                MAPS_DIR.mkdir(parents=True, exist_ok=True)
+                # write then rename: a browser asking meanwhile never gets half a file
+                fd, tmp = tempfile.mkstemp(dir=MAPS_DIR, suffix=".tmp")
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                os.replace(tmp, path)
+            except OSError as err:
+                _log.warning("map files cannot be written to %s (%s); maps are sent inline", MAPS_DIR, err)
+                return None
         _written.add(name)
-    return f"{MAPS_URL}/{name}", digest
+    return f"{MAPS_URL}/{name}"
 
 
-def static_base_script(script: str) -> tuple[str, str]:
-    """``(url, call)``: the served file holding ``script``, and the script that runs it."""
+def static_base_script(script: str) -> tuple[str | None, str]:
+    """``(url, call)``: the served file holding ``script``, and the script that runs it;
+    ``(None, script)`` where the file cannot be written."""
     digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:32]
-    url, _ = _served(script_file_text(script, digest), ".js")
+    url = _served(script_file_text(script, digest), ".js")
+    if url is None:
+        return None, script
     return url, f"window.{_function_name(digest)}();"
 
 
@@ -135,5 +146,7 @@ def static_header(header: str) -> tuple[str | None, str]:
     css = "\n".join(block.strip() for block in _STYLE.findall(header))
     if not css:
         return None, header
-    url, _ = _served(css + "\n", ".css")
+    url = _served(css + "\n", ".css")
+    if url is None:
+        return None, header
     return url, _STYLE.sub("", header)

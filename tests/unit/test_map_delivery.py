@@ -51,3 +51,17 @@ def test_same_map_same_file_and_arguments(monkeypatch, layers) -> None:
     assert first == again
     other = _sent(monkeypatch, folium_render.map_parts(build_parcel_base_map(layers, "offline", "zh")), None)
     assert other["js_links"][-1] != first["js_links"][-1]  # another language, another file
+
+
+def test_a_read_only_install_sends_the_map_inline(monkeypatch, layers, tmp_path) -> None:
+    # e.g. a container whose app folder belongs to root: the map still draws, as before
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setattr(map_delivery, "MAPS_DIR", blocker / "maps")
+    monkeypatch.setattr(map_delivery, "_written", set())
+    parts = folium_render.map_parts(build_parcel_base_map(layers, "offline", "zh"))
+    args = _sent(monkeypatch, parts, None)
+    assert not any(url.startswith(map_delivery.MAPS_URL) for url in args["js_links"] + args["css_links"])
+    assert args["script"].startswith(parts.script)
+    assert "initComponent" in args["script"]  # the opening view still does not rerun the page
+    assert args["header"] == parts.header
