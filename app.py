@@ -29,7 +29,8 @@ pages = st.navigation(
 )
 
 catalogue = basemaps(tianditu_key())
-with st.sidebar:
+# the sidebar reads the store too (data as of): an outage there gets the same message as a page
+with st.sidebar, reference_on_error():
     language_switch()
     st.selectbox(
         t("common.basemap.label"),

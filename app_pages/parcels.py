@@ -49,8 +49,10 @@ known = {
 }
 
 # A shared link is read once per session, before any widget exists, so the widgets start
-# from it; afterwards the widgets are the truth and the URL follows them.
-if not st.session_state.get(K["init"]):
+# from it; afterwards the widgets are the truth and the URL follows them. Streamlit drops a
+# widget's state in any run that does not draw it (a visit to another page, or a run that
+# failed while the database restarted), so the page seeds again from the URL when that happened.
+if not st.session_state.get(K["init"]) or K["compare"] not in st.session_state:
     view, notices = state_from_params(st.query_params.to_dict(), known, code)
     st.session_state.update({K["init"]: True, K["notices"]: notices, **view_to_session(view)})
 

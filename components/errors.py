@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from geodata.store import is_store_unavailable
 from geodata.text.i18n import translate
 
 LOG = logging.getLogger("atlas.errors")
@@ -42,7 +43,12 @@ def reference_on_error() -> Iterator[None]:
     """
     try:
         yield
-    except Exception:
+    except Exception as exc:
         ref = new_reference()
+        if is_store_unavailable(exc):
+            # an outage, not a bug: the page works again once the database is back
+            LOG.warning("store unavailable (reference %s): %s", ref, exc)
+            st.warning(translate("errors.store_unavailable", _visitor_lang(), ref=ref), icon=":material/cloud_off:")
+            return
         LOG.exception("page failed (reference %s)", ref)
         st.error(translate("errors.page_failed", _visitor_lang(), ref=ref), icon=":material/error:")

@@ -91,6 +91,12 @@ def run(args: argparse.Namespace) -> dict:
         if not stats.exists():
             raise SystemExit(f"locust wrote no stats:\n{err[-2000:]}")
         rows = _stats_rows(stats)
+        failures_csv = prefix.with_name("load_failures.csv")
+        failures = []
+        if failures_csv.exists():
+            with failures_csv.open(newline="") as fh:
+                failures = [{"step": r["Name"], "error": r["Error"][:300], "count": int(r["Occurrences"])}
+                            for r in csv.DictReader(fh)]
     elapsed = time.monotonic() - started
     cpu_used = [round(_cpu(p) - c, 1) for p, c in zip(replicas, cpu0, strict=True)]
     visits = max((r["count"] for r in rows if r["step"].startswith("overview")), default=0)
@@ -106,6 +112,7 @@ def run(args: argparse.Namespace) -> dict:
         "load_avg_end": [round(v, 2) for v in os.getloadavg()],
         "load1_median_during": sorted(s["load1"] for s in samples)[len(samples) // 2] if samples else None,
         "steps": rows,
+        "failures": failures,
         "visits_started": visits,
         "replica_cpu_s": cpu_used,
         "replica_cpu_s_per_visit": round(sum(cpu_used) / visits, 3) if visits else None,
@@ -130,8 +137,8 @@ def markdown(result: dict) -> str:
     for r in result["steps"]:
         lines.append(f"| {r['step']} | {r['kind']} | {r['count']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
                      f"{r['max_ms']:.0f} | {r['errors']} | {r['kb_received_avg']} |")
+    lines += [""] + [f"- error at {f['step']} ×{f['count']}: {f['error']}" for f in result["failures"]]
     lines += [
-        "",
         f"- replicas' CPU: {result['replica_cpu_s']} s over {result['duration_s']} s "
         f"(≈ {result['replica_cores_busy_avg']} cores busy; {result['replica_cpu_s_per_visit']} CPU s per visit); "
         f"Locust itself: {result['locust_cpu_s']} CPU s",

@@ -31,10 +31,12 @@ class ScriptError(Exception):
 class StreamlitSession:
     """One browser tab's conversation with the server, without the browser."""
 
-    def __init__(self, base_url: str, timeout: float = TIMEOUT) -> None:
+    def __init__(self, base_url: str, timeout: float = TIMEOUT, jar: CookieJar | None = None) -> None:
+        """Open a session; pass the ``jar`` of an earlier one to reconnect as the same browser
+        (same sticky cookie), as the Streamlit frontend does after a dropped connection."""
         self.base = base_url.rstrip("/")
         self.timeout = timeout
-        jar = CookieJar()
+        self.jar = jar = jar if jar is not None else CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         # The page itself: the proxy pins this "browser" to a replica with a cookie.
         with opener.open(self.base + "/", timeout=timeout) as resp:
@@ -54,6 +56,7 @@ class StreamlitSession:
         self.page_hash = ""
         self.elements: dict[str, object] = {}  # widget id -> element proto of the last run
         self.widgets: dict[str, object] = {}  # widget id -> WidgetState we set
+        self.alerts: list[str] = []  # st.error / st.warning / st.info texts of the last run
         self.received = 0
 
     def close(self) -> None:
@@ -72,6 +75,7 @@ class StreamlitSession:
             state.widget_states.widgets.append(widget)
         self.ws.send_binary(msg.SerializeToString())
         self.elements = {}
+        self.alerts = []
         errors: list[str] = []
         deadline = time.monotonic() + self.timeout
         while True:
@@ -96,6 +100,8 @@ class StreamlitSession:
                 which = element.WhichOneof("type")
                 if which == "exception":
                     errors.append(element.exception.type + ": " + element.exception.message[:200])
+                elif which == "alert":
+                    self.alerts.append(element.alert.body)
                 widget = getattr(element, which, None) if which else None
                 widget_id = getattr(widget, "id", "")
                 if widget_id:

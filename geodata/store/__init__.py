@@ -25,6 +25,7 @@ from pathlib import Path
 
 from geodata.model.pack_reader import default_pack_dir
 from geodata.store.base import (
+    is_store_unavailable,
     EDITABLE_COLUMNS,
     STORE_PARCEL_COLUMNS,
     Backend,
@@ -48,6 +49,7 @@ from geodata.store.gpkg_file import (
 DATABASE_ENV = "ATLAS_DATABASE_URL"
 
 __all__ = [
+    "is_store_unavailable",
     "DATABASE_ENV",
     "EDITABLE_COLUMNS",
     "STORE_ENV",

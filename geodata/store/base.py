@@ -524,3 +524,39 @@ def _q(column: str) -> str:
     """A column name quoted for SQL (names come from the fixed schema, never from files)."""
     assert column.replace("_", "").isalnum(), column
     return f'"{column}"'
+
+
+def is_store_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the store cannot be reached right now: the
+    database is down, restarting or refusing connections, or a connection broke mid-query.
+    Such an error passes when the database is back (the engine's pre-ping reconnects), so a
+    visitor is told to wait, not that the page is broken.
+
+    >>> from sqlalchemy.exc import OperationalError, IntegrityError
+    >>> is_store_unavailable(OperationalError("SELECT 1", {}, Exception("connection refused")))
+    True
+    >>> is_store_unavailable(IntegrityError("INSERT", {}, Exception("duplicate key")))
+    False
+    >>> try:
+    ...     try:
+    ...         raise ConnectionRefusedError(111, "refused")
+    ...     except OSError as err:
+    ...         raise RuntimeError("reading the layer failed") from err
+    ... except RuntimeError as wrapped:
+    ...     is_store_unavailable(wrapped)
+    True
+    """
+    from sqlalchemy import exc as sa_exc
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.DisconnectionError):
+            return True
+        if isinstance(current, ConnectionError):
+            return True
+        if type(current).__name__ == "OperationalError" and type(current).__module__.startswith("psycopg"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -66,6 +66,35 @@ def test_a_failing_page_shows_a_reference_not_a_traceback(
     assert "db.internal" in str(logged[0].exc_info[1])
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_database_outage_says_wait_and_the_page_comes_back(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def outage(*args, **kwargs):
+        raise OperationalError("SELECT revision", {}, ConnectionRefusedError(SECRET))
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.warning and not at.error
+    with monkeypatch.context() as patch:
+        patch.setattr(cached, "revision", outage)
+        patch.setattr(cached, "table", outage)
+        at.run()
+        assert not at.exception, at.exception
+        shown = _visible(at)
+        assert "db.internal" not in shown and "OperationalError" not in shown
+        waits = [w.value for w in at.warning]
+        assert waits
+        for message in waits:
+            ref = re.search(r"[0-9a-f]{8}", message).group()
+            assert message == translate("errors.store_unavailable", lang, ref=ref)
+        assert not at.error  # not the "page broken" message
+    at.run()  # the database is back: the same session works again, nothing to restart
+    assert not at.exception and not at.warning and not at.error
+    assert at.title
+
+
 def test_server_settings_match_the_app() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     # the server enforces the importer's limit itself (the widget's limit is only a hint to the browser)

@@ -138,3 +138,15 @@ def test_the_plan_summary_comes_from_its_sourced_rows(open_page, indicators) -> 
     for src in set(plan["source"]):  # cited by title and date, not by file name
         assert cite(src, "zh") in caption
         assert src not in caption
+
+
+def test_coming_back_from_another_page_keeps_the_page_working(open_page) -> None:
+    # Streamlit drops a widget's state in a run that does not draw it (another page, or a run
+    # that failed, e.g. while the database restarted); the page must not rely on it surviving.
+    at = open_page(PAGE)
+    at.multiselect(key=K["districts"]).set_value(["西湖区"]).run()
+    at.switch_page("app_pages/areas.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert not [e for e in at.error if "参考编号" in e.value]
+    assert len(_rows(at)) == 5

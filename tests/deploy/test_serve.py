@@ -9,47 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench" / "load"))
 from protocol import StreamlitSession  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("nginx is required in CI")
-        pytest.skip("nginx not installed (apt-get install nginx)")
-    run = tmp_path_factory.mktemp("serve")
-    env = dict(os.environ, SERVE_DIR=str(run), REPLICAS="2", PROXY_PORT=str(_free_port()),
-               BASE_PORT=str(_free_port()), PY=sys.executable, PATH=os.environ["PATH"] + ":/usr/sbin")
-    env.pop("ATLAS_DATABASE_URL", None)
-    # two consecutive ports for the replicas: take one free and hope its neighbour is free too
-    proc = subprocess.run(["bash", "deploy/serve.sh", "start"], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=280, check=False)
-    try:
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        yield {"url": f"http://127.0.0.1:{env['PROXY_PORT']}", "dir": run}
-    finally:
-        subprocess.run(["bash", "deploy/serve.sh", "stop"], cwd=REPO, env=env, capture_output=True, timeout=60,
-                       check=False)
 
 
 def _get(url: str) -> tuple[dict, bytes]:
