@@ -25,7 +25,6 @@ from pathlib import Path
 
 from geodata.model.pack_reader import default_pack_dir
 from geodata.store.base import (
-    is_store_unavailable,
     EDITABLE_COLUMNS,
     STORE_PARCEL_COLUMNS,
     Backend,
@@ -34,6 +33,7 @@ from geodata.store.base import (
     HistoryEntry,
     StoreChangedError,
     StoreError,
+    is_store_unavailable,
 )
 from geodata.store.gpkg import GeoPackageBackend
 from geodata.store.gpkg_file import (
@@ -49,7 +49,6 @@ from geodata.store.gpkg_file import (
 DATABASE_ENV = "ATLAS_DATABASE_URL"
 
 __all__ = [
-    "is_store_unavailable",
     "DATABASE_ENV",
     "EDITABLE_COLUMNS",
     "STORE_ENV",
@@ -64,6 +63,7 @@ __all__ = [
     "database_url",
     "default_store_path",
     "ensure_store",
+    "is_store_unavailable",
     "open_backend",
     "read_layer",
     "read_table",

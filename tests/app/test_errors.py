@@ -76,14 +76,16 @@ def test_a_database_outage_says_wait_and_the_page_comes_back(lang: str, monkeypa
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
     at.run()
-    assert not at.warning and not at.error
+    assert not at.warning
+    assert not at.error
     with monkeypatch.context() as patch:
         patch.setattr(cached, "revision", outage)
         patch.setattr(cached, "table", outage)
         at.run()
         assert not at.exception, at.exception
         shown = _visible(at)
-        assert "db.internal" not in shown and "OperationalError" not in shown
+        assert "db.internal" not in shown
+        assert "OperationalError" not in shown
         waits = [w.value for w in at.warning]
         assert waits
         for message in waits:
@@ -91,7 +93,9 @@ def test_a_database_outage_says_wait_and_the_page_comes_back(lang: str, monkeypa
             assert message == translate("errors.store_unavailable", lang, ref=ref)
         assert not at.error  # not the "page broken" message
     at.run()  # the database is back: the same session works again, nothing to restart
-    assert not at.exception and not at.warning and not at.error
+    assert not at.exception
+    assert not at.warning
+    assert not at.error
     assert at.title
 
 

@@ -120,10 +120,12 @@ def test_postgis_restart_under_load_says_wait_then_recovers(topology: dict) -> N
         assert outcomes == {"ok"}, outcomes  # no traceback, no dropped connection
         assert not any(_broken(a) for _, _, a in v.runs), [a for _, _, a in v.runs if _broken(a)]
         during = [a for t, _, a in v.runs if down + 1 < t < up]
-        assert during and all(any(AWAY in x for x in a) for a in during), during[:3]
+        assert during
+        assert all(any(AWAY in x for x in a) for a in during), during[:3]
         # back without a restart: within 3 s of PostGIS answering, every run is clean again
         after = [a for t, _, a in v.runs if t > up + 3]
-        assert after and not any(any(AWAY in x for x in a) for a in after), after[:3]
+        assert after
+        assert not any(any(AWAY in x for x in a) for a in after), after[:3]
 
 
 IMPORTER = textwrap.dedent(
@@ -192,7 +194,7 @@ def test_an_import_cut_off_mid_transaction_leaves_all_or_nothing(topology: dict,
     assert _store_state(url) == before  # absent: no parcel, no revision
     # the same import run to its end is complete: every parcel, one revision
     proc = _importer(url, 1500)
-    out, err = proc.communicate(timeout=300)
+    _out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err[-2000:]
     count, revision = _store_state(url)
     assert count == 1500
@@ -214,14 +216,17 @@ def test_sessions_on_the_other_replica_carry_on_when_one_dies(topology: dict) ->
     moved = [v for v in viewers if any(o.startswith("dropped") for _, o, _ in v.runs)]
     stayed = [v for v in viewers if v not in moved]
     # 12 random sticky keys over 2 replicas: both groups exist (all on one: p = 1/2048)
-    assert moved and stayed, (len(moved), len(stayed))
+    assert moved, (len(moved), len(stayed))
+    assert stayed, (len(moved), len(stayed))
     for v in stayed:  # the survivor's sessions never noticed
         assert {o for _, o, _ in v.runs} == {"ok"}
         assert [t for t, _, _ in v.runs if t > killed + 1], "kept being served"
     for v in moved:  # one dropped connection, then a new session on the survivor
         assert sum(o.startswith("dropped") for _, o, _ in v.runs) == 1
-        assert v.reconnected_at is not None and v.reconnected_at - killed < 10
-        assert [o for t, o, _ in v.runs if t > v.reconnected_at] and all(
+        assert v.reconnected_at is not None
+        assert v.reconnected_at - killed < 10
+        assert [o for t, o, _ in v.runs if t > v.reconnected_at]
+        assert all(
             o == "ok" for t, o, _ in v.runs if t > v.reconnected_at
         )
     for v in viewers:
