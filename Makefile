@@ -66,15 +66,15 @@ serve-stop:
 	bash deploy/serve.sh stop
 
 # Protocol-level load test (Locust speaking Streamlit's websocket protobufs) against make serve's
-# proxy (or LOAD_HOST=http://127.0.0.1:8501 for one process); bench/results/load_stats.csv.
+# proxy (or LOAD_HOST=http://127.0.0.1:8601 for one replica), with the replicas' CPU and memory
+# sampled: bench/results/load-$(LOAD_LABEL).json. See bench/results/LOAD.md.
 LOAD_HOST  ?= http://127.0.0.1:$(PROXY_PORT)
 LOAD_USERS ?= 100
-LOAD_TIME  ?= 300s
+LOAD_TIME  ?= 240s
+LOAD_LABEL ?= proxy$(REPLICAS)-$(LOAD_USERS)
 load: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[load]"
-	cd bench/load && ../../$(BIN)/locust -f locustfile.py --headless -u $(LOAD_USERS) -r 2 -t $(LOAD_TIME) \
-	  --host $(LOAD_HOST) --csv ../results/load --only-summary
-	uptime > bench/results/load_machine.txt
+	$(BIN)/python bench/load/measure.py --label $(LOAD_LABEL) --host $(LOAD_HOST) --users $(LOAD_USERS) --time $(LOAD_TIME)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
