@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from components import state
+from components import layout, state
 from components.basemaps import basemaps, tianditu_key
 from components.data_auth import data_page_entry
 from components.i18n import lang, language_switch, t
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="🗺️", layout="wide")
 state.init()
+layout.inject()  # phone, desk and projector layout (one stylesheet for every page)
 
 pages = st.navigation(
     [

@@ -4,7 +4,7 @@ figures grouped as output, investment, funds and innovation, compare areas, down
 import pandas as pd
 import streamlit as st
 
-from components import cached, state
+from components import cached, layout, state
 from components.charts import build_bar_chart, source_note
 from components.export_panel import export_areas
 from components.i18n import lang, place, t
@@ -63,7 +63,24 @@ st.title(t("areas.title"))
 st.caption(t("areas.caption"))
 
 col_map, col_pick = st.columns([3, 2], gap="medium")
-with col_pick:
+with col_map, layout.dashboard_map():
+    hl = pd.concat(
+        [
+            layers["districts"][layers["districts"]["name_zh"] == area],
+            layers["areas"][layers["areas"]["name_zh"] == area],
+        ]
+    )
+    render_map(
+        lambda: build_overview_map(layers, st.session_state[state.BASEMAP], code),
+        build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP], code),
+        key=state.AREAS_MAP,
+        height=420,
+        returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
+        cache_key=("overview", cached.data_version(), st.session_state[state.BASEMAP], code),  # same map
+    )
+    export_areas(state.AREAS_MAP, layers, hl, area, indicators)
+
+with col_pick, layout.dashboard_side():
     st.selectbox(
         t("areas.area"),
         area_options,
@@ -82,81 +99,70 @@ with col_pick:
                 else ""
             )
         )
-with col_map:
-    hl = pd.concat(
-        [
-            layers["districts"][layers["districts"]["name_zh"] == area],
-            layers["areas"][layers["areas"]["name_zh"] == area],
-        ]
-    )
-    render_map(
-        lambda: build_overview_map(layers, st.session_state[state.BASEMAP], code),
-        build_highlight(hl[["geometry"]], st.session_state[state.BASEMAP], code),
-        key=state.AREAS_MAP,
-        height=420,
-        returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
-        cache_key=("overview", cached.data_version(), st.session_state[state.BASEMAP], code),  # same map
-    )
-    export_areas(state.AREAS_MAP, layers, hl, area, indicators)
-
-if n == 0:
-    st.info(t("areas.no_figures", area=place(area)))
-
-for category in GROUPS:
-    title = t(f"areas.group.{category}")
-    bars, rest = chart_rows(indicators, area, category, code)
-    fund_rows = funds[funds["area"] == area] if category == "funds" else funds.iloc[0:0]
-    if bars.empty and rest.empty and fund_rows.empty:
-        continue
-    st.subheader(title)
-    if not bars.empty:
-        unit = bars["unit"].iloc[0]
-        fig = build_bar_chart(
-            bars,
-            t("areas.chart_title", area=place(area), group=title, unit=unit_label(unit, code)),
-            unit,
-            source_note(sources_of(bars), t("charts.bar_note"), code),
-            code,
-        )
-        st.plotly_chart(fig, key=f"chart_{category}", config={"displaylogo": False})
-        st.download_button(
-            t("common.download_csv"),
-            bars[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"{area}_{category}.csv",
-            mime="text/csv",
-            key=f"dl_{category}",
-        )
-    if not rest.empty:
-        st.caption(t("areas.rest"))
-        st.dataframe(
-            rest[["label", "text", "source"]].rename(
-                columns={
-                    "label": t("areas.col.indicator"),
-                    "text": t("areas.col.value"),
-                    "source": t("areas.col.source"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-    if not fund_rows.empty:
-        st.markdown("**" + t("areas.fund_matrix") + "**")
-        matrix = fund_rows.assign(
-            fund=fund_rows["fund_en"].where(fund_rows["fund_en"].astype(bool), fund_rows["fund"])
-            if code == "en"
-            else fund_rows["fund"],
-            size=[
-                format_value(v, u, q, code) if pd.notna(v) else t("common.not_published")
-                for v, u, q in zip(
-                    fund_rows["size_value"], fund_rows["size_unit"], fund_rows["size_qualifier"], strict=True
+    if n == 0:
+        st.info(t("areas.no_figures", area=place(area)))
+    # The selected area's charts stand beside the map, one tab per group with content:
+    # on a desk map and charts share one screen; on a phone they follow the map.
+    shown_groups = []
+    for category in GROUPS:
+        bars, rest = chart_rows(indicators, area, category, code)
+        fund_rows = funds[funds["area"] == area] if category == "funds" else funds.iloc[0:0]
+        if not (bars.empty and rest.empty and fund_rows.empty):
+            shown_groups.append((category, t(f"areas.group.{category}"), bars, rest, fund_rows))
+    tabs = st.tabs([g[1] for g in shown_groups]) if shown_groups else []
+    for tab, (category, title, bars, rest, fund_rows) in zip(tabs, shown_groups, strict=True):
+        with tab:
+            if not bars.empty:
+                unit = bars["unit"].iloc[0]
+                fig = build_bar_chart(
+                    bars,
+                    t("areas.chart_title", area=place(area), group=title, unit=unit_label(unit, code)),
+                    unit,
+                    source_note(sources_of(bars), t("charts.bar_note"), code),
+                    code,
                 )
-            ],
-            status=[t(f"areas.fund_status.{s}") for s in fund_rows["status"]],
-            focus=[quote_zh(x, code) for x in fund_rows["focus"]],
-            stage=[quote_zh(x, code) for x in fund_rows["stage"]],
-        )[["fund", "size", "focus", "stage", "status", "source"]]
-        matrix = matrix.rename(columns={c: t(f"areas.col.{c}") for c in matrix.columns})
-        st.dataframe(matrix, hide_index=True, width="stretch")
+                st.plotly_chart(fig, key=f"chart_{category}", config={"displaylogo": False})
+                st.download_button(
+                    t("common.download_csv"),
+                    bars[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
+                    file_name=f"{area}_{category}.csv",
+                    mime="text/csv",
+                    key=f"dl_{category}",
+                )
+            if not rest.empty:
+                st.caption(t("areas.rest"))
+                st.dataframe(
+                    rest[["label", "text", "source"]].rename(
+                        columns={
+                            "label": t("areas.col.indicator"),
+                            "text": t("areas.col.value"),
+                            "source": t("areas.col.source"),
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+            if not fund_rows.empty:
+                st.markdown("**" + t("areas.fund_matrix") + "**")
+                matrix = fund_rows.assign(
+                    fund=fund_rows["fund_en"].where(fund_rows["fund_en"].astype(bool), fund_rows["fund"])
+                    if code == "en"
+                    else fund_rows["fund"],
+                    size=[
+                        format_value(v, u, q, code) if pd.notna(v) else t("common.not_published")
+                        for v, u, q in zip(
+                            fund_rows["size_value"],
+                            fund_rows["size_unit"],
+                            fund_rows["size_qualifier"],
+                            strict=True,
+                        )
+                    ],
+                    status=[t(f"areas.fund_status.{s}") for s in fund_rows["status"]],
+                    focus=[quote_zh(x, code) for x in fund_rows["focus"]],
+                    stage=[quote_zh(x, code) for x in fund_rows["stage"]],
+                )[["fund", "size", "focus", "stage", "status", "source"]]
+                matrix = matrix.rename(columns={c: t(f"areas.col.{c}") for c in matrix.columns})
+                st.dataframe(matrix, hide_index=True, width="stretch")
 
 st.divider()
 st.subheader(t("areas.compare"))

@@ -142,6 +142,7 @@ def browser() -> Iterator:
         if exe != "playwright":
             kwargs["executable_path"] = exe
         b = p.chromium.launch(**kwargs)
+        b.devices = p.devices  # Playwright's device presets (phones), for the layout tests
         yield b
         b.close()
 
