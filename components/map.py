@@ -274,8 +274,9 @@ class OfflineFallback(MacroElement):
                 if (map.hasLayer(offline)) return;
                 tiles.forEach(function(t) { map.removeLayer(t); });
                 // the minimap shows the same unreachable tiles: hide it too
+                // (hidden, not display:none: a minimap whose size changes recentres the map)
                 map.getContainer().querySelectorAll('.leaflet-control-minimap').forEach(function(e) {
-                    e.style.display = 'none';
+                    e.style.visibility = 'hidden';
                 });
                 offline.addTo(map);
                 map.getContainer().classList.add('atlas-offline');
@@ -373,7 +374,10 @@ def _fit_focus(
 
 
 def build_overview_map(
-    layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm", lang: str = "zh"
+    layers: dict[str, gpd.GeoDataFrame],
+    basemap: str = "osm",
+    lang: str = "zh",
+    fit_also: list[gpd.GeoDataFrame] | None = None,
 ) -> folium.Map:
     """The overview map: districts, zones and parks, supply sites, projects, innovation sources.
 
@@ -405,6 +409,7 @@ def build_overview_map(
     Legend(legend_html(lang), lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     content = [layers[k] for k in ("areas", "parcels", "projects", "innovation") if k in layers]
+    content += [for_display(g, basemap) for g in fit_also or []]  # drawn later, in a feature group
     _fit_focus(m, layers["districts"], lang, content)
     return m
 
@@ -613,7 +618,9 @@ def build_parcel_base_map(
 ) -> folium.Map:
     """The explorer's map without parcels: they change with the filters, so they travel in
     a feature group (``build_parcels_group``) and filtering never rebuilds this map."""
-    return build_overview_map({**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap, lang)
+    return build_overview_map(
+        {**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap, lang, fit_also=[layers["parcels"]]
+    )
 
 
 def build_parcels_group(

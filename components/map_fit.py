@@ -37,14 +37,22 @@ LAYOUT_CSS = """
   border: 0; border-radius: 4px; background: #fff; color: #1b2631; cursor: pointer;
   font: 600 13px/1.4 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; }
 .atlas-legend-box:not(.atlas-legend-open) .atlas-legend { display: none; }
-.atlas-narrow .leaflet-control-minimap, .atlas-narrow .leaflet-control-mouseposition { display: none !important; }
+/* the minimap is hidden, not removed from the layout: a minimap whose size changes
+   moves the main map to its own centre (leaflet-minimap's moveend sync) */
+.atlas-narrow .leaflet-control-minimap { visibility: hidden !important; }
+.atlas-narrow .leaflet-control-mouseposition, .atlas-narrow .leaflet-control-scale { display: none !important; }
 .leaflet-control-attribution { white-space: normal; }
+.atlas-narrow .leaflet-control-attribution { font-size: 10px; line-height: 1.3; }
 /* the map fills its frame: the page sizes the frame (phone, desk, projector) with CSS */
 #map_div { height: 100vh !important; }
 @media (pointer: coarse) {
   .leaflet-touch .leaflet-bar a, .leaflet-touch .leaflet-control-layers-toggle { width: 44px; height: 44px;
     line-height: 44px; }
   .leaflet-touch .leaflet-bar a.atlas-reset-view { line-height: 44px; }
+  /* the fullscreen icon is a two-state sprite: show one 26 px state in the 44 px button */
+  .leaflet-touch .leaflet-bar a.fullscreen-icon { box-sizing: border-box; padding: 9px;
+    background-origin: content-box; background-clip: content-box; background-position: 0 0; }
+  .leaflet-touch .leaflet-bar a.fullscreen-icon.leaflet-fullscreen-on { background-position: 0 -26px; }
   .atlas-legend-toggle { min-height: 44px; }
 }
 </style>
@@ -62,10 +70,33 @@ class FitToContent(MacroElement):
             var map = {{ this._parent.get_name() }};
             var bounds = {{ this.bounds_json }};
             var narrowPx = {{ this.narrow_px }};
-            var ours = false, stopped = false, lastSize = null;
+            var ours = false, stopped = false;
             map.attributionControl.setPrefix(false);
             map.attributionControl.addAttribution({{ this.data_attr }});
-            map.on('movestart zoomstart', function() { if (!ours) { stopped = true; } });
+            // Who moved the map: the user (any pointer, wheel or key in the map), or a
+            // setView from elsewhere (zoom buttons, a tour stop, a shared link's view) stop
+            // the fitting for good. The minimap's sync back to the map is not a person:
+            // while fitting it is ignored (its animated pan raced the fit and won).
+            var miniSync = false;
+            ['pointerdown', 'touchstart', 'wheel', 'keydown'].forEach(function(t) {
+                map.getContainer().addEventListener(t, function() { stopped = true; }, true);
+            });
+            var setView = map.setView;
+            map.setView = function() {
+                if (!ours) {
+                    if (miniSync && !stopped) return map;
+                    stopped = true;
+                }
+                return setView.apply(map, arguments);
+            };
+            if (L.Control.MiniMap && !L.Control.MiniMap.prototype._atlasWrapped) {
+                var onMini = L.Control.MiniMap.prototype._onMiniMapMoved;
+                L.Control.MiniMap.prototype._onMiniMapMoved = function(e) {
+                    miniSync = true;
+                    try { return onMini.call(this, e); } finally { miniSync = false; }
+                };
+                L.Control.MiniMap.prototype._atlasWrapped = true;
+            }
             function rect(sel) {
                 var el = map.getContainer().querySelector(sel);
                 if (!el || el.offsetParent === null) return {w: 0, h: 0};
@@ -77,6 +108,8 @@ class FitToContent(MacroElement):
                 var w = c.clientWidth, h = c.clientHeight;
                 if (w === 0 || h === 0) return;
                 c.classList.toggle('atlas-narrow', w < narrowPx);
+                // On a narrow map a whole zoom step halves the content: fit in quarter steps.
+                map.options.zoomSnap = w < narrowPx ? 0.25 : 1;
                 if (map._atlasLegend && !map._atlasLegend.touched) map._atlasLegend.set(w >= narrowPx);
                 if (stopped) { map.invalidateSize(false); return; }
                 var size = w + 'x' + h;
@@ -87,23 +120,35 @@ class FitToContent(MacroElement):
                     var tr = rect('.leaflet-top.leaflet-right');
                     var legend = rect('.atlas-legend-box');
                     var attr = rect('.leaflet-control-attribution');
-                    var bl = rect('.leaflet-bottom.leaflet-left');
+                    var bl = {w: 0, h: 0};  // the visible controls of the bottom-left corner
+                    c.querySelectorAll('.leaflet-bottom.leaflet-left > .leaflet-control').forEach(function(e) {
+                        if (e.offsetParent === null || getComputedStyle(e).visibility === 'hidden') return;
+                        var r = e.getBoundingClientRect();
+                        bl.h = Math.max(bl.h, c.getBoundingClientRect().bottom - r.top);
+                    });
                     var pad = 8;
                     var left = Math.min(tl.w, w / 4) + pad;
-                    var right = Math.min(Math.max(legend.w, tr.w), w / 2) + pad;
+                    var right = Math.min(Math.max(legend.w, tr.w), w / 4) + pad;
                     var bottom = Math.min(Math.max(legend.h + attr.h, bl.h), h / 2) + pad;
                     map.fitBounds(bounds, {animate: false, paddingTopLeft: [left, pad],
                                            paddingBottomRight: [right, bottom]});
-                    lastSize = size;
+                    map._atlasFitted = size;  // tests wait for this: the fit for the final size
                 } finally { ours = false; }
             }
             map._atlasFit = fit;
             // the reset button returns to this same padded fit
-            map._atlasHome = function() { stopped = false; lastSize = null; fit(); };
-            if (window.ResizeObserver) {
-                new ResizeObserver(function() { fit(); }).observe(map.getContainer());
+            map._atlasHome = function() { stopped = false; fit(); };
+            // Fit in the next frame, when styles and layout have settled (a fit run at
+            // once measured controls not yet styled); size changes and late fonts refit.
+            var pending = false;
+            function schedule() {
+                if (pending) return;
+                pending = true;
+                requestAnimationFrame(function() { pending = false; fit(); });
             }
-            map.whenReady(fit);
+            if (window.ResizeObserver) { new ResizeObserver(schedule).observe(map.getContainer()); }
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(schedule); }
+            map.whenReady(schedule);
         })();
         {% endmacro %}
         """

@@ -9,13 +9,15 @@ screenshots in ``docs/screens/`` that the README shows.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import TILE_HOSTS, TILE_PNG, Watch
-from tests.e2e.helpers import REPO, until, wait_for_app
+from tests.e2e.helpers import ARTIFACTS, REPO, until, wait_for_app
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 SCREENS = REPO / "docs" / "screens"
@@ -106,15 +108,23 @@ def _check_fitted(pg, content, selector: str = CONTENT) -> dict:
     inner = pg.evaluate("() => window.innerWidth")
     assert frame_box["x"] >= 0, frame_box
     assert frame_box["x"] + frame_box["width"] <= inner + 1, (frame_box, inner)
-    # the fit runs after the frame has its size; wait until it has drawn the features inside
-    until(
-        content,
-        f"""() => {{ const g = ({GEOMETRY_JS})({selector!r});
-            return g.points.length > 0 && g.points.every(p => p[0] >= g.map.l && p[0] <= g.map.r
-                                                           && p[1] >= g.map.t && p[1] <= g.map.b); }}""",
-        timeout=30_000,
-    )
+    # the fit runs after the frame has its size: wait (bounded) for the fitted state, then
+    # assert each part of it so a failure says which part
+    with contextlib.suppress(PlaywrightTimeout):  # the assertions below say what is wrong
+        until(
+            content,
+            f"""() => {{ const g = ({GEOMETRY_JS})({selector!r}); if (!g.points.length) return false;
+            const inside = (p, b) => b && p[0] >= b.l && p[0] <= b.r && p[1] >= b.t && p[1] <= b.b;
+            const xs = g.points.map(p => p[0]), ys = g.points.map(p => p[1]);
+            const spread = Math.max((Math.max(...xs) - Math.min(...xs)) / (g.map.r - g.map.l),
+                                    (Math.max(...ys) - Math.min(...ys)) / (g.map.b - g.map.t));
+            return spread >= 0.4 && g.points.every(p => inside(p, g.map) && !inside(p, g.legend)
+                                                     && !inside(p, g.tools)); }}""",
+            timeout=30_000,
+        )
     geo = content.evaluate(GEOMETRY_JS, selector)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # what the assertions below judged
+    pg.screenshot(path=str(ARTIFACTS / f"layout-{pg.screen_name}-{pg.lang}.png"))
     assert geo["points"], "no content features drawn"
     outside = [p for p in geo["points"] if not _inside(p, geo["map"])]
     assert not outside, f"{len(outside)} of {len(geo['points'])} features outside the map {geo['map']}"
@@ -122,6 +132,14 @@ def _check_fitted(pg, content, selector: str = CONTENT) -> dict:
     assert not under_legend, f"{len(under_legend)} features under the legend {geo['legend']}"
     under_tools = [p for p in geo["points"] if geo["tools"] and _inside(p, geo["tools"])]
     assert not under_tools, f"{len(under_tools)} features under the tools {geo['tools']}"
+    # fitted, not merely inside: the features spread over a fair part of the map
+    xs, ys = [p[0] for p in geo["points"]], [p[1] for p in geo["points"]]
+    spread = max((max(xs) - min(xs)) / (geo["map"]["r"] - geo["map"]["l"]),
+                 (max(ys) - min(ys)) / (geo["map"]["b"] - geo["map"]["t"]))  # fmt: skip
+    assert spread >= 0.4, f"features fill only {spread:.0%} of the map: not fitted"
+    # and the map's frame shows on the first screen (its top half at least)
+    frame = pg.locator(MAP_FRAME).first.bounding_box()
+    assert frame["y"] + frame["height"] / 2 <= pg.viewport_size["height"], frame
     return geo
 
 
@@ -136,9 +154,11 @@ def test_map_is_fitted_and_page_fits_the_screen(device, app_server, page_path) -
     pg = device
     content = _open(pg, f"{app_server.url}/{page_path}?lang={pg.lang}")
     geo = _check_fitted(pg, content)
-    phone = pg.screen_name in ("iphone", "pixel")
-    # the legend starts collapsed on a phone (a button), open on a desk
-    assert geo["legendOpen"] is (not phone), geo["legendOpen"]
+    # the legend starts collapsed on a narrow map (a button: every phone), open on a wide one
+    wide = geo["map"]["r"] - geo["map"]["l"] >= 600
+    assert geo["legendOpen"] is wide, (geo["legendOpen"], geo["map"])
+    if pg.screen_name in ("iphone", "pixel"):
+        assert not geo["legendOpen"]
     _no_sideways_scroll(pg)
     SCREENS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENS / f"{page_path or 'overview'}-{pg.screen_name}-{pg.lang}.png"))
