@@ -20,7 +20,7 @@ pages = st.navigation(
         st.Page("app_pages/policies.py", title=t("common.nav.policies"), icon=":material/policy:"),
         st.Page("app_pages/sources.py", title=t("common.nav.sources"), icon=":material/menu_book:"),
         st.Page("app_pages/meeting.py", title=t("tour.page.nav"), icon=":material/slideshow:"),
-        # issue #8: the data page, listed only for a signed-in editor or while none is configured
+        # the data page, listed only for a signed-in editor or while none is configured
         # (then it explains how to enable editing); the page guards itself as well.
         *data_page_entry(),
     ]

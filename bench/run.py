@@ -34,13 +34,11 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,15 +51,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.synth import write_pack  # noqa: E402
-from components.basemaps import basemaps, tile_hosts  # noqa: E402
 from geodata import store  # noqa: E402
 from geodata.model.schema import PACK_DIR  # noqa: E402
-from tests.e2e.conftest import CHROMIUM_ARGS, TILE_PNG  # noqa: E402
+from tests.e2e.server import CHROMIUM_ARGS, TILE_HOSTS, TILE_PNG, start_server, stop_server  # noqa: E402
 
 OUT = REPO / "bench" / "results"
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 LAYER = "path.atlas-parcels, .atlas-parcel-cell"
-TILE_HOSTS = tile_hosts(basemaps("test-key"))
 QUIET_MS = 800
 VIEWPORT = {"width": 1600, "height": 1000}
 
@@ -100,44 +96,6 @@ class App:
     script: Path
     path: str  # page path after the host
     filter_key: str  # Streamlit widget key of the platform multiselect
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(app: App, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    exe = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [exe, "run", str(app.script), "--server.port", str(port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env={**os.environ, **env, "PYTHONUNBUFFERED": "1"}, stdout=fh, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.05)
-        if proc.poll() is not None:
-            break
-    proc.kill()
-    raise RuntimeError(f"{app.name} did not start:\n{log.read_text()[-2000:]}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def route(r) -> None:
@@ -302,16 +260,16 @@ def measure(app: App, env: dict, filter_value: str, args, exe: str | None, work:
         try:
             for run in range(args.runs):
                 t_start = time.perf_counter()
-                proc, url = start(app, env, work / f"{app.name}-{run}.log")
+                server = start_server(work, env, script=app.script, log=work / f"{app.name}-{run}.log")
                 try:
                     try:
-                        ctx, *_ = open_page(browser, url + app.path, args.timeout)
+                        ctx, *_ = open_page(browser, server.url + app.path, args.timeout)
                     except Exception as exc:  # the plain approach may never draw a big layer
                         res["error"] = f"did not draw within {args.timeout:g} s ({type(exc).__name__})"
                         break
                     vals["cold_first_map_s"].append(time.perf_counter() - t_start)
                     ctx.close()
-                    ctx, page, traffic, cdp, first = open_page(browser, url + app.path, args.timeout)
+                    ctx, page, traffic, cdp, first = open_page(browser, server.url + app.path, args.timeout)
                     vals["first_map_s"].append(first)
                     page.wait_for_load_state("networkidle")
                     settle(page, args.timeout)
@@ -325,39 +283,39 @@ def measure(app: App, env: dict, filter_value: str, args, exe: str | None, work:
                     vals["zoom_redraw_s"].append(zoom(page, 2, args.timeout))
                     vals["zoom_redraw_s"].append(zoom(page, -2, args.timeout))
                     vals["js_heap_mb"].append(heap_mb(cdp))
-                    vals["server_rss_mb"].append(psutil.Process(proc.pid).memory_info().rss / 1e6)
+                    vals["server_rss_mb"].append(psutil.Process(server.proc.pid).memory_info().rss / 1e6)
                     if run == 0:
                         page.screenshot(path=str(work / f"{app.name}.png"))
                     ctx.close()
                     if run == args.runs - 1 and args.sessions:
-                        keep, proc = (proc, url), None  # for the sessions, outside this event loop
+                        keep, server = server, None  # for the sessions, outside this event loop
                 except Exception as exc:
                     res["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
                     break
                 finally:
-                    if proc is not None:
-                        stop(proc)
+                    if server is not None:
+                        stop_server(server)
         finally:
             browser.close()
     if keep:
         try:
             res["concurrent"] = asyncio.run(
-                concurrent(exe, keep[1] + app.path, args.sessions, args.session_timeout)
+                concurrent(exe, keep.url + app.path, args.sessions, args.session_timeout)
             )
         finally:
-            stop(keep[0])
+            stop_server(keep)
     res.update({k: med(v) for k, v in vals.items() if v})
     return res
 
 
 def sessions_only(app: App, env: dict, args, exe: str | None, work: Path) -> dict:
     """Concurrent sessions on a fresh server that one session has warmed up."""
-    proc, url = start(app, env, work / f"{app.name}-sessions.log")
+    server = start_server(work, env, script=app.script, log=work / f"{app.name}-sessions.log")
     try:
-        asyncio.run(concurrent(exe, url + app.path, 1, args.session_timeout))
-        return asyncio.run(concurrent(exe, url + app.path, args.sessions, args.session_timeout))
+        asyncio.run(concurrent(exe, server.url + app.path, 1, args.session_timeout))
+        return asyncio.run(concurrent(exe, server.url + app.path, args.sessions, args.session_timeout))
     finally:
-        stop(proc)
+        stop_server(server)
 
 
 def progress(r: dict) -> None:
@@ -497,7 +455,7 @@ def main(argv: list[str] | None = None) -> dict:
         f" Python {platform.python_version()}",
         "shared_machine_note": "other engineers' test runs share these cores; load averages recorded",
         "load_at_end": load(),
-        "args": {k: str(v) for k, v in vars(args).items()},
+        "args": {k: _shown(v) for k, v in vars(args).items()},
         "results": results,
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -505,6 +463,22 @@ def main(argv: list[str] | None = None) -> dict:
     (args.out / "latest.md").write_text(markdown(out))
     print(markdown(out))
     return out
+
+
+def _shown(value) -> str:
+    """An argument as the results record it: a path inside the repository relative to it.
+
+    The results are committed; an absolute path would only name the machine that ran them.
+
+    >>> _shown(REPO / "bench" / "results"), _shown(3)
+    ('bench/results', '3')
+    >>> _shown(Path("/elsewhere/out"))
+    '/elsewhere/out'
+    """
+    if isinstance(value, Path):
+        path = value.resolve()
+        return path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else str(value)
+    return str(value)
 
 
 def _fmt(v: float | None, unit: str) -> str:

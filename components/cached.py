@@ -20,7 +20,7 @@ from geodata.store import Backend, database_url, open_backend
 
 @st.cache_resource(show_spinner="正在准备数据 / Preparing data …")  # runs before any page: both languages
 def backend() -> Backend:
-    """The store (issue #8): PostGIS with a database URL, else the GeoPackage built from the pack."""
+    """The store: PostGIS with a database URL, else the GeoPackage built from the pack."""
     try:
         secrets: dict = dict(st.secrets)
     except Exception:  # no secrets file: the GeoPackage
@@ -90,7 +90,7 @@ def figures_workbook() -> bytes:
     return _figures_workbook(_store()[1])
 
 
-# ---- large layers (issue #9): one shared copy per process instead of one per rerun.
+# ---- large layers (up to 100,000 parcels): one shared copy per process instead of one per rerun.
 # ``st.cache_data`` hands every rerun its own unpickled copy, which for 100,000 parcels
 # costs about 0.35 s each time; these frames and arrays are only ever read (filters
 # return new frames), so one copy is shared across sessions, keyed by the pack version.

@@ -1,4 +1,4 @@
-"""Who may edit: the configured editors, the sign-in form and sign-out (issue #8)."""
+"""Who may edit: the configured editors, the sign-in form and sign-out (visitors change nothing)."""
 
 from __future__ import annotations
 

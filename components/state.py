@@ -66,7 +66,7 @@ MEETING = {
 }
 
 
-#: Session-state keys of the data page (issue #8), one place.
+#: Session-state keys of the data page (editors only), one place.
 DATA = {
     name: f"data_{name}"
     for name in (
@@ -82,4 +82,4 @@ def data_user() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-PARCELS["seen_cell"] = "parcels_seen_cell"  # the count cell last clicked (issue #9), acted on once
+PARCELS["seen_cell"] = "parcels_seen_cell"  # the count cell last clicked (many parcels are drawn as counts), acted on once

@@ -1,6 +1,6 @@
 """What of a large parcel layer the map needs at the current view: pure functions.
 
-Measured (``bench/``, ``/work/shared/notes/map-performance.md``): the time of a folium map
+Measured (``bench/run.py``, figures in ``bench/results/latest.md``): the time of a folium map
 in Streamlit grows with the features sent, on the server (template, regex and hash over
 the script) as much as in the browser. So the map never gets more than ``budget``
 features: when the filtered parcels fit, all of them (the default data always does, and

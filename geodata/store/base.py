@@ -45,7 +45,7 @@ EXTRA_PARCEL_COLUMNS: tuple[str, ...] = (
 STORE_PARCEL_COLUMNS: tuple[str, ...] = (*PARCEL_COLUMNS, *EXTRA_PARCEL_COLUMNS)
 #: Bookkeeping columns every stored parcel has.
 VERSION_COLUMNS: tuple[str, ...] = ("version", "updated_at", "updated_by")
-#: What an editor may change in the edit form (issue #8).
+#: What an editor may change in the edit form (the rest comes from imports or the pack).
 EDITABLE_COLUMNS: tuple[str, ...] = (
     "status",
     "supply_quarter",

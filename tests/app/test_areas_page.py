@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,22 +9,10 @@ from components import state
 from geodata.domain.areas import GROUPS, chart_rows
 from geodata.model import pack_reader
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "app_pages/areas.py"
-
 
 @pytest.fixture(scope="module")
-def indicators():
-    return pack_reader.read_pack_table("indicators")
-
-
-@pytest.fixture(scope="module")
-def at() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+def at(open_page) -> AppTest:
+    return open_page("areas.py")
 
 
 def _all_areas() -> list[str]:

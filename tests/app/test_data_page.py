@@ -13,7 +13,6 @@ from geodata.store import open_backend
 from geodata.store.users import THROTTLE, hash_password
 from geodata.text.i18n import translate
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 K = state.DATA
 PASSWORD = "correct horse battery"
 
@@ -30,14 +29,7 @@ def own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     cached.reset()
 
 
-def _app(editors: bool = True) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if editors:
-        at.secrets["editors"] = {"alice": hash_password(PASSWORD)}
-    at.run()
-    at.switch_page("app_pages/data.py").run()
-    assert not at.exception, at.exception
-    return at
+EDITORS = {"editors": {"alice": hash_password(PASSWORD)}}
 
 
 def _sign_in(at: AppTest, password: str = PASSWORD) -> None:
@@ -47,15 +39,15 @@ def _sign_in(at: AppTest, password: str = PASSWORD) -> None:
     assert not at.exception, at.exception
 
 
-def test_without_editors_the_app_is_read_only(own_store: Path) -> None:
-    at = _app(editors=False)
+def test_without_editors_the_app_is_read_only(open_page, own_store: Path) -> None:
+    at = open_page("data.py")
     assert translate("data.auth.not_configured", "zh")[:10] in at.info[0].value
     assert not at.tabs
     assert not at.text_input
 
 
-def test_visitor_sees_only_the_sign_in(own_store: Path) -> None:
-    at = _app()
+def test_visitor_sees_only_the_sign_in(open_page, own_store: Path) -> None:
+    at = open_page("data.py", secrets=EDITORS)
     assert not at.tabs
     THROTTLE.succeed("alice")
     _sign_in(at, "wrong password")
@@ -67,8 +59,8 @@ def test_visitor_sees_only_the_sign_in(own_store: Path) -> None:
     assert at.session_state[K["user"]] == "alice"
 
 
-def test_edit_conflict_history_and_revert(own_store: Path) -> None:
-    at = _app()
+def test_edit_conflict_history_and_revert(open_page, own_store: Path) -> None:
+    at = open_page("data.py", secrets=EDITORS)
     _sign_in(at)
     at.selectbox(key=K["parcel"]).select("site-ucas-south").run()
     at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q3")
@@ -96,7 +88,7 @@ def test_edit_conflict_history_and_revert(own_store: Path) -> None:
     store.engine.dispose()
 
 
-def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_run_on_postgis(open_page, postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a database URL the same app reads PostGIS: every page runs, an edit is saved there."""
     from geodata.store.postgis import PostGISBackend
 
@@ -104,14 +96,12 @@ def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("ATLAS_DATABASE_URL", postgis_url)
     cached.reset()
     try:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.run()
-        assert not at.exception, at.exception
+        at = open_page()
         for page in ("app_pages/parcels.py", "app_pages/areas.py", "app_pages/sources.py"):
             at.switch_page(page).run()
             assert not at.exception, (page, at.exception)
         assert cached.backend().kind == "postgis"
-        at = _app()
+        at = open_page("data.py", secrets=EDITORS)
         _sign_in(at)
         at.selectbox(key=K["parcel"]).select("site-ucas-south").run()
         at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q1")
@@ -123,7 +113,7 @@ def test_pages_run_on_postgis(postgis_url: str, monkeypatch: pytest.MonkeyPatch)
         cached.reset()
 
 
-def test_public_pages_show_imported_polygons(own_store: Path) -> None:
+def test_public_pages_show_imported_polygons(open_page, own_store: Path) -> None:
     """Imported parcels are polygons: the parcel explorer, its downloads and the overview still run."""
     from geodata.ingest import run_import
     from tests.data.make_bad_files import parcels_frame, shapefile_zip
@@ -131,19 +121,13 @@ def test_public_pages_show_imported_polygons(own_store: Path) -> None:
     store = open_backend(path=own_store)
     run_import(store, "gk.zip", shapefile_zip(parcels_frame()), "bureau", "alice")
     store.engine.dispose()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page()
     at.switch_page("app_pages/parcels.py").run()
     assert not at.exception, at.exception
     assert any("8 处地块" in md.value for md in at.markdown)
 
 
-def test_data_page_speaks_english(own_store: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["editors"] = {"alice": hash_password(PASSWORD)}
-    at.session_state["lang"] = "en"
-    at.switch_page("app_pages/data.py").run()
-    assert not at.exception, at.exception
+def test_data_page_speaks_english(open_page, own_store: Path) -> None:
+    at = open_page("data.py", lang="en", secrets=EDITORS)
     assert at.title[0].value == "Data maintenance"
     assert at.text_input(key=K["sign_name"]).label == "User name"

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from streamlit.testing.v1 import AppTest
 
 from components import state
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 # the map's bounds as streamlit-folium returns them: a view around Yunqi town
 BOUNDS = {"_southWest": {"lat": 30.10, "lng": 120.05}, "_northEast": {"lat": 30.16, "lng": 120.12}}
-
-
-def _open(page: str | None, basemap: str = "offline", **state_values) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[state.BASEMAP] = basemap
-    for key, value in state_values.items():
-        at.session_state[key] = value
-    if page:  # straight to the page (AppTest cannot carry an English overview's choices over)
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.mark.parametrize(
@@ -38,8 +23,8 @@ def _open(page: str | None, basemap: str = "offline", **state_values) -> AppTest
         ("app_pages/thematic.py", "choropleth", "thematic_choropleth_map", "专题地图：规上工业总产值"),
     ],
 )
-def test_each_map_page_exports_its_view(page, panel, map_key, title) -> None:
-    at = _open(page)
+def test_each_map_page_exports_its_view(open_page, page, panel, map_key, title) -> None:
+    at = open_page(page, basemap="offline", timeout=120)
     at.session_state[map_key] = {"bounds": BOUNDS}  # what st_folium returns after a pan
     at.run()
     at.button(key=f"export_{panel}_make").click().run()
@@ -54,8 +39,8 @@ def test_each_map_page_exports_its_view(page, panel, map_key, title) -> None:
     assert seconds > 0
 
 
-def test_size_resolution_title_and_charts_are_used() -> None:
-    at = _open(None)
+def test_size_resolution_title_and_charts_are_used(open_page) -> None:
+    at = open_page(basemap="offline", timeout=120)
     panel = "overview"
     title_key = next(k for k in at.session_state if str(k).startswith(f"export_{panel}_title_"))
     at.text_input(key=title_key).input("我的报告图").run()
@@ -71,8 +56,8 @@ def test_size_resolution_title_and_charts_are_used() -> None:
     assert charts.value[0].replace(" ", "") in text.replace(" ", "")
 
 
-def test_projects_map_and_chart_alone() -> None:
-    at = _open("app_pages/thematic.py")
+def test_projects_map_and_chart_alone(open_page) -> None:
+    at = open_page("app_pages/thematic.py", basemap="offline", timeout=120)
     at.radio(key="thematic_view").set_value("projects").run()
     at.button(key="export_projects_make").click().run()
     assert not at.exception, at.exception
@@ -86,16 +71,16 @@ def test_projects_map_and_chart_alone() -> None:
     assert b"<svg" in svg[:400]
 
 
-def test_english_session_exports_english() -> None:
-    at = _open("app_pages/areas.py", lang="en")
+def test_english_session_exports_english(open_page) -> None:
+    at = open_page("app_pages/areas.py", lang="en", basemap="offline", timeout=120)
     at.button(key="export_areas_make").click().run()
     picture, _, title = at.session_state["export_areas_result"]
     assert title == "Area profile: Xihu District"
     assert "Sources:" in PdfReader(io.BytesIO(picture.pdf)).pages[0].extract_text()
 
 
-def test_parcel_page_brochure_with_progress() -> None:
-    at = _open("app_pages/parcels.py")
+def test_parcel_page_brochure_with_progress(open_page) -> None:
+    at = open_page("app_pages/parcels.py", basemap="offline", timeout=120)
     at.multiselect(key="export_brochure_pick").set_value(["site-ucas-south", "site-sihaopu-rd"]).run()
     at.button(key="export_brochure_make").click().run()
     assert not at.exception, at.exception
@@ -104,16 +89,16 @@ def test_parcel_page_brochure_with_progress() -> None:
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
 
 
-def test_brochure_with_nothing_picked_warns() -> None:
-    at = _open("app_pages/parcels.py")
+def test_brochure_with_nothing_picked_warns(open_page) -> None:
+    at = open_page("app_pages/parcels.py", basemap="offline", timeout=120)
     at.button(key="export_brochure_make").click().run()
     assert not at.exception
     assert any("请至少选择一处地块" in w.value for w in at.warning)
     assert "export_brochure_pdf" not in at.session_state
 
 
-def test_the_picture_shows_the_maps_extent() -> None:
-    at = _open(None)
+def test_the_picture_shows_the_maps_extent(open_page) -> None:
+    at = open_page(basemap="offline", timeout=120)
     at.button(key="export_overview_make").click().run()
     opening = at.session_state["export_overview_result"][0]
     # the opening view holds all three focus districts, Qiantang (seed 002) included

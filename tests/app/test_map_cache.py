@@ -5,13 +5,10 @@ the data — and a rerun that changes none of these must send the very same map.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from components import state
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def _map_args(at: AppTest) -> dict:
@@ -24,17 +21,8 @@ def _says(script: str, text: str) -> bool:
     return text in script or json.dumps(text)[1:-1] in script
 
 
-def _open(page: str, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["lang"] = lang
-    at.switch_page(f"app_pages/{page}")
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_choropleth_follows_the_indicator_and_repeats_itself_otherwise() -> None:
-    at = _open("thematic.py")
+def test_choropleth_follows_the_indicator_and_repeats_itself_otherwise(open_page) -> None:
+    at = open_page("thematic.py")
     first = _map_args(at)
     assert _says(first["script"], "规上工业总产值")  # the legend title names the indicator
     at.run()
@@ -48,9 +36,9 @@ def test_choropleth_follows_the_indicator_and_repeats_itself_otherwise() -> None
     assert not _says(second["script"], "规上工业总产值")
 
 
-def test_overview_map_follows_language_and_basemap() -> None:
-    zh = _map_args(_open("overview.py", "zh"))
-    en_at = _open("overview.py", "en")
+def test_overview_map_follows_language_and_basemap(open_page) -> None:
+    zh = _map_args(open_page("overview.py", lang="zh"))
+    en_at = open_page("overview.py", lang="en")
     en = _map_args(en_at)
     assert _says(zh["script"], "图例")
     assert not _says(zh["script"], "Legend")
@@ -64,9 +52,9 @@ def test_overview_map_follows_language_and_basemap() -> None:
     assert "tile.openstreetmap.org" not in offline["script"]
 
 
-def test_areas_page_shares_the_overview_map_but_not_its_highlight() -> None:
-    overview = _map_args(_open("overview.py"))
-    areas = _map_args(_open("areas.py"))
+def test_areas_page_shares_the_overview_map_but_not_its_highlight(open_page) -> None:
+    overview = _map_args(open_page("overview.py"))
+    areas = _map_args(open_page("areas.py"))
     assert areas["script"] == overview["script"]
     assert areas["feature_group"]
     assert overview["feature_group"]

@@ -5,38 +5,18 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import state
-from components.basemaps import basemaps
-from geodata.domain.tours import list_tour_files, load_tours, pack_index, stop_figures
-from geodata.model import pack_reader
-from geodata.model.schema import LAYERS
+from geodata.domain.tours import list_tour_files, load_tours, stop_figures
 from geodata.text.formats import unit_label
 from geodata.text.i18n import translate
-from tests.app.test_languages import _assert_english
+from tests.app.english import assert_english
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/meeting.py"
 K = state.MEETING
-
-
-@pytest.fixture(scope="module")
-def index():
-    layers = {n: pack_reader.read_pack_layer(n) for n in LAYERS}
-    return pack_index(layers, pack_reader.read_pack_table("indicators"), basemaps())
-
-
-def _open(lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    # straight to the page: AppTest cannot carry an English overview's district choice over
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _markdown(at: AppTest) -> str:
@@ -44,16 +24,16 @@ def _markdown(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_shipped_tour_validates(index, lang: str) -> None:
-    tours, problems = load_tours(index, lang)
+def test_every_shipped_tour_validates(tour_index, lang: str) -> None:
+    tours, problems = load_tours(tour_index, lang)
     assert problems == []
     assert len(tours) == len(list_tour_files()) >= 3
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_picker_lists_the_tours_in_the_session_language(index, lang: str) -> None:
-    at = _open(lang)
-    tours, _ = load_tours(index, lang)
+def test_picker_lists_the_tours_in_the_session_language(open_page, tour_index, lang: str) -> None:
+    at = open_page(PAGE, lang=lang)
+    tours, _ = load_tours(tour_index, lang)
     assert at.title[0].value == translate("tour.page.title", lang)
     box = at.selectbox(key=K["tour"])
     assert box.options == [t.title.get(lang) for t in tours]
@@ -61,9 +41,9 @@ def test_picker_lists_the_tours_in_the_session_language(index, lang: str) -> Non
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_stop_of_every_tour_renders(index, lang: str) -> None:
-    tours, _ = load_tours(index, lang)
-    at = _open(lang)
+def test_every_stop_of_every_tour_renders(open_page, tour_index, lang: str) -> None:
+    tours, _ = load_tours(tour_index, lang)
+    at = open_page(PAGE, lang=lang)
     for tour in tours:
         if at.session_state[K["presenting"]]:
             at.button(key=K["exit"]).click().run()
@@ -77,17 +57,17 @@ def test_every_stop_of_every_tour_renders(index, lang: str) -> None:
             assert stop.title.get(lang) in text, where
             assert stop.caption.get(lang) in text, where
             # every cited card shows its value as worded for this language
-            cards = {f.id: f.display for f in stop_figures(stop.cards, index, lang)}
+            cards = {f.id: f.display for f in stop_figures(stop.cards, tour_index, lang)}
             shown = dict(re.findall(r'data-figure-id="([^"]+)".*?meeting-card-value">(.*?)</div>', text))
             assert shown == cards, where
             # one money rule: the source's number, never converted (no billions, no conversion notes)
             assert "billion" not in text, where
             if lang == "en":  # periods, labels, notes: no Chinese left outside quotes
-                _assert_english(at, where)
+                assert_english(at, where)
             assert len(at.get("plotly_chart")) == (1 if stop.chart else 0), where
             if stop.chart:
                 spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-                unit = unit_label(index.indicators.loc[stop.chart.indicators[0], "unit"], lang)
+                unit = unit_label(tour_index.indicators.loc[stop.chart.indicators[0], "unit"], lang)
                 assert spec["layout"]["xaxis"]["title"]["text"] == translate(
                     "tour.chart.axis", lang, unit=unit
                 )
@@ -100,8 +80,8 @@ def test_every_stop_of_every_tour_renders(index, lang: str) -> None:
                 assert not at.exception, at.exception
 
 
-def test_previous_jump_first_last_and_leave() -> None:
-    at = _open("en")
+def test_previous_jump_first_last_and_leave(open_page) -> None:
+    at = open_page(PAGE, lang="en")
     at.button(key=K["start"]).click().run()
     at.selectbox(key=K["jump"]).set_value(3).run()
     assert at.session_state[K["stop"]] == 3
@@ -119,14 +99,14 @@ def test_previous_jump_first_last_and_leave() -> None:
     assert at.title[0].value == translate("tour.page.title", "en")
 
 
-def test_a_broken_tour_file_is_reported_not_offered(tmp_path, monkeypatch) -> None:
+def test_a_broken_tour_file_is_reported_not_offered(open_page, tmp_path, monkeypatch) -> None:
     for p in list_tour_files():
         (tmp_path / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "99-broken.yaml").write_text(
         "id: broken\ntitle: {zh: 坏, en: Broken}\nbasemap: osm\nstops: []\n"
     )
     monkeypatch.setenv("ATLAS_TOURS", str(tmp_path))
-    at = _open("en")
+    at = open_page(PAGE, lang="en")
     assert "99-broken.yaml · tour: 'stops' needs at least 1 entries" in at.error[0].value
     assert "broken" not in at.selectbox(key=K["tour"]).options
 
@@ -137,16 +117,14 @@ def _card_values(at: AppTest, card: str) -> dict[str, str]:
     return dict(re.findall(rf'data-figure-id="([^"]+)".*?{card}-value">(.*?)</div>', text, flags=re.S))
 
 
-def test_a_meeting_card_reads_as_the_overview_card_in_english(index) -> None:
+def test_a_meeting_card_reads_as_the_overview_card_in_english(open_page, tour_index) -> None:
     """One money rule: the meeting screen shows a figure as the overview's cards do, no billions."""
-    overview = AppTest.from_file(APP, default_timeout=60)
-    overview.session_state["lang"] = "en"
-    overview.switch_page("app_pages/overview.py").run()
+    overview = open_page("overview.py", lang="en")
     overview.selectbox(key=state.OVERVIEW_DISTRICT).select("钱塘区").run()
     assert not overview.exception, overview.exception
     on_overview = _card_values(overview, "atlas-card")
 
-    at = _open("en")
+    at = open_page(PAGE, lang="en")
     at.selectbox(key=K["tour"]).set_value("qiantang-manufacturing").run()
     at.button(key=K["start"]).click().run()
     assert not at.exception, at.exception

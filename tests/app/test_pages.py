@@ -12,22 +12,6 @@ from streamlit.testing.v1 import AppTest
 from components import state
 from geodata.domain.figures import key_figures
 from geodata.geo.selection import Clicked
-from geodata.model import pack_reader
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TIMEOUT = 60
-
-
-def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-@pytest.fixture(scope="module")
-def indicators():
-    return pack_reader.read_pack_table("indicators")
 
 
 def _metric_values(at: AppTest) -> list[str]:
@@ -38,8 +22,8 @@ def _metric_values(at: AppTest) -> list[str]:
     return [html.unescape(v) for v in re.findall(r'<div class="atlas-card-value">(.*?)</div>', blocks[-1])]
 
 
-def test_overview_runs_in_chinese_with_the_default_district(indicators) -> None:
-    at = _app()
+def test_overview_runs_in_chinese_with_the_default_district(open_page, indicators) -> None:
+    at = open_page()
     assert at.title[0].value == "杭州产业用地与产业集群总览"
     assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == "西湖区"
     expected = [f.display for f in key_figures(indicators, "西湖区")]
@@ -47,8 +31,8 @@ def test_overview_runs_in_chinese_with_the_default_district(indicators) -> None:
 
 
 @pytest.mark.parametrize("district", ["钱塘区", "滨江区", "淳安县"])
-def test_choosing_a_district_switches_the_cards(indicators, district: str) -> None:
-    at = _app()
+def test_choosing_a_district_switches_the_cards(open_page, indicators, district: str) -> None:
+    at = open_page()
     at.selectbox(key=state.OVERVIEW_DISTRICT).select(district).run()
     assert not at.exception
     assert at.subheader[0].value == f"{district} 关键数字"
@@ -58,8 +42,8 @@ def test_choosing_a_district_switches_the_cards(indicators, district: str) -> No
         assert any(district in i.value for i in at.info)
 
 
-def test_a_map_click_on_a_district_switches_the_cards(indicators) -> None:
-    at = _app()
+def test_a_map_click_on_a_district_switches_the_cards(open_page, indicators) -> None:
+    at = open_page()
     at.session_state[state.OVERVIEW_MAP] = {
         "last_active_drawing": {"properties": {"_layer": "districts", "name_zh": "钱塘区"}},
         "last_object_clicked": {"lat": 30.3, "lng": 120.5},
@@ -73,10 +57,10 @@ def test_a_map_click_on_a_district_switches_the_cards(indicators) -> None:
     assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == "滨江区"
 
 
-def test_a_map_click_on_a_supply_site_opens_its_card() -> None:
-    parcels = pack_reader.read_pack_layer("parcels")
+def test_a_map_click_on_a_supply_site_opens_its_card(open_page, layers) -> None:
+    parcels = layers["parcels"]
     site = parcels.iloc[0]
-    at = _app()
+    at = open_page()
     at.session_state[state.OVERVIEW_MAP] = {
         "last_active_drawing": {"properties": {"_layer": "parcels", "id": site["id"]}},
         "last_object_clicked": {"lat": 30.3, "lng": 120.05},
@@ -93,8 +77,8 @@ def test_a_map_click_on_a_supply_site_opens_its_card() -> None:
     assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == site["district"]
 
 
-def test_a_click_on_an_unknown_feature_is_ignored() -> None:
-    at = _app()
+def test_a_click_on_an_unknown_feature_is_ignored(open_page) -> None:
+    at = open_page()
     at.session_state[state.OVERVIEW_MAP] = {
         "last_active_drawing": {"properties": {"_layer": "parcels", "id": "no-such-site"}},
     }
@@ -103,14 +87,14 @@ def test_a_click_on_an_unknown_feature_is_ignored() -> None:
     assert at.session_state[state.OVERVIEW_FEATURE] is None
 
 
-def test_offline_basemap_choice_runs() -> None:
-    at = _app()
+def test_offline_basemap_choice_runs(open_page) -> None:
+    at = open_page()
     at.sidebar.selectbox(key=state.BASEMAP).select("offline").run()
     assert not at.exception
 
 
-def test_sources_page_lists_every_figure(indicators) -> None:
-    at = _app()
+def test_sources_page_lists_every_figure(open_page, indicators) -> None:
+    at = open_page()
     at.switch_page("app_pages/sources.py").run()
     assert not at.exception
     assert at.title[0].value == "数据与来源"
@@ -122,9 +106,9 @@ def test_sources_page_lists_every_figure(indicators) -> None:
     assert set(shown["地区"]) == {"钱塘区"}
 
 
-@pytest.mark.parametrize("page", sorted(p.name for p in (Path(APP).parent / "app_pages").glob("*.py") if p.name != "__init__.py"))
-def test_every_page_runs(page: str) -> None:
-    at = _app()
+@pytest.mark.parametrize("page", sorted(p.name for p in (Path(__file__).resolve().parents[2] / "app_pages").glob("*.py") if p.name != "__init__.py"))
+def test_every_page_runs(open_page, page: str) -> None:
+    at = open_page()
     at.switch_page(f"app_pages/{page}").run()
     assert not at.exception, at.exception
     assert at.title, f"{page} has no title"

@@ -1,4 +1,4 @@
-"""The parcel explorer with more parcels than its pickers offer (issue #9): the compare and
+"""The parcel explorer with more parcels than its pickers offer (a city-wide layer): the compare and
 brochure pickers list at most 1,000 choices — 100,000 options were sent with every rerun
 (3 MB and 230 MB of browser heap in the benchmark) — and keep what the user picked."""
 
@@ -14,7 +14,6 @@ from bench.synth import write_pack
 from components import cached
 from components.state import PARCELS as K
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 N = 1500
 LIMIT = 1000
 
@@ -39,23 +38,16 @@ def _pickers(at: AppTest):
     return compare, brochure
 
 
-def test_pickers_offer_at_most_a_thousand_and_keep_the_picks(many) -> None:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("app_pages/parcels.py")
-    at.run()
-    assert not at.exception, at.exception
+def test_pickers_offer_at_most_a_thousand_and_keep_the_picks(open_page, many) -> None:
+    at = open_page("parcels.py", timeout=120)
     compare, brochure = _pickers(at)
     assert len(compare.options) == LIMIT
     assert len(brochure.options) == LIMIT
 
 
-def test_a_parcel_beyond_the_first_thousand_opened_by_link_is_offered_and_preselected(many) -> None:
+def test_a_parcel_beyond_the_first_thousand_opened_by_link_is_offered_and_preselected(open_page, many) -> None:
     last = cached.shared_layers()["parcels"]["id"].iloc[-1]
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["sel"] = last
-    at.switch_page("app_pages/parcels.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page("parcels.py", query={"sel": last}, timeout=120)
     _, brochure = _pickers(at)
     assert brochure.value == [last]
     name = cached.shared_layers()["parcels"].set_index("id").loc[last, "name_zh"]

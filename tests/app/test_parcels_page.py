@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import PARCELS as K
-from geodata.model import pack_reader
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/parcels.py"
-
-
-def _open(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _rows(at: AppTest) -> list[str]:
@@ -29,12 +15,12 @@ def _rows(at: AppTest) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def parcels():
-    return pack_reader.read_pack_layer("parcels")
+def parcels(layers):
+    return layers["parcels"]
 
 
-def test_all_five_named_sites_are_listed(parcels) -> None:
-    at = _open()
+def test_all_five_named_sites_are_listed(open_page, parcels) -> None:
+    at = open_page(PAGE)
     assert sorted(_rows(at)) == sorted(parcels["name_zh"])
     assert set(at.dataframe[0].value["面积"]) == {"待公布"}
 
@@ -52,20 +38,20 @@ def test_all_five_named_sites_are_listed(parcels) -> None:
         ("statuses", ["sold"], 0),
     ],
 )
-def test_each_multiselect_filter(key: str, value: list[str], expected: int) -> None:
-    at = _open()
+def test_each_multiselect_filter(open_page, key: str, value: list[str], expected: int) -> None:
+    at = open_page(PAGE)
     at.multiselect(key=K[key]).set_value(value).run()
     assert not at.exception
     assert len(_rows(at)) == expected
 
 
-def test_industry_filter_offers_only_published_values() -> None:
-    at = _open()
+def test_industry_filter_offers_only_published_values(open_page) -> None:
+    at = open_page(PAGE)
     assert at.multiselect(key=K["industries"]).options == []  # no source names a parcel's industry
 
 
-def test_area_range_and_unknown_areas() -> None:
-    at = _open()
+def test_area_range_and_unknown_areas(open_page) -> None:
+    at = open_page(PAGE)
     at.number_input(key=K["area_min"]).set_value(10.0).run()
     assert len(_rows(at)) == 5  # areas not published: kept while the box is ticked
     assert any("10 亩 = 6,667 m²" in c.value for c in at.sidebar.caption)
@@ -76,15 +62,15 @@ def test_area_range_and_unknown_areas() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"), [("雲棲", ["国科大南侧地块"]), ("四號浦路", ["四号浦路东西两侧地块"])]
 )
-def test_search_in_traditional_characters(text: str, expected: list[str]) -> None:
-    at = _open()
+def test_search_in_traditional_characters(open_page, text: str, expected: list[str]) -> None:
+    at = open_page(PAGE)
     at.text_input(key=K["text"]).input(text).run()
     assert _rows(at) == expected
 
 
-def test_a_map_click_opens_the_card(parcels) -> None:
+def test_a_map_click_opens_the_card(open_page, parcels) -> None:
     site = parcels.iloc[0]
-    at = _open()
+    at = open_page(PAGE)
     at.session_state[K["map"]] = {
         "last_active_drawing": {"properties": {"_layer": "parcels", "id": site["id"]}},
         "last_object_clicked": {"lat": 30.1, "lng": 120.1},
@@ -95,8 +81,8 @@ def test_a_map_click_opens_the_card(parcels) -> None:
     assert at.query_params["sel"] == site["id"]
 
 
-def test_compare_two_sites(parcels) -> None:
-    at = _open()
+def test_compare_two_sites(open_page, parcels) -> None:
+    at = open_page(PAGE)
     ids = list(parcels["id"][:2])
     at.multiselect(key=K["compare"]).set_value(ids).run()
     names = set(parcels["name_zh"][:2])
@@ -106,8 +92,8 @@ def test_compare_two_sites(parcels) -> None:
     assert "面积" in compared[0].index
 
 
-def test_a_shared_link_reopens_the_same_view() -> None:
-    at = _open({"q": "云栖", "sel": "site-ucas-south", "st": "planned"})
+def test_a_shared_link_reopens_the_same_view(open_page) -> None:
+    at = open_page(PAGE, query={"q": "云栖", "sel": "site-ucas-south", "st": "planned"})
     assert _rows(at) == ["国科大南侧地块"]
     assert at.text_input(key=K["text"]).value == "云栖"
     assert at.multiselect(key=K["statuses"]).value == ["planned"]
@@ -126,14 +112,14 @@ def test_a_shared_link_reopens_the_same_view() -> None:
         {"q": "x" * 5000},
     ],
 )
-def test_a_hostile_link_is_ignored_with_a_notice(params: dict[str, str]) -> None:
-    at = _open(params)
+def test_a_hostile_link_is_ignored_with_a_notice(open_page, params: dict[str, str]) -> None:
+    at = open_page(PAGE, query=params)
     assert at.warning, "a notice names the ignored parameter"
     assert len(_rows(at)) == 5
 
 
-def test_a_shared_link_keeps_the_map_view() -> None:
-    at = _open({"c": "30.1,120.05", "z": "13", "amin": "10", "ua": "0"})
+def test_a_shared_link_keeps_the_map_view(open_page) -> None:
+    at = open_page(PAGE, query={"c": "30.1,120.05", "z": "13", "amin": "10", "ua": "0"})
     assert at.query_params["c"] == "30.1,120.05"
     assert at.query_params["z"] == "13"
     assert at.number_input(key=K["area_min"]).value == 10
@@ -142,10 +128,9 @@ def test_a_shared_link_keeps_the_map_view() -> None:
     assert not at.warning
 
 
-def test_the_plan_summary_comes_from_its_sourced_rows() -> None:
-    indicators = pack_reader.read_pack_table("indicators")
+def test_the_plan_summary_comes_from_its_sourced_rows(open_page, indicators) -> None:
     plan = indicators[indicators["subject"] == "2026年产业用地出让计划"]
-    at = _open()
+    at = open_page(PAGE)
     caption = next(c.value for c in at.caption if c.value.startswith("西湖区 2026 年产业用地出让计划"))
     assert "计划挂牌出让产业用地宗数：21 宗" in caption  # the qualifier 计划 is in the name, not repeated
     assert "计划挂牌出让产业用地面积：1,018 亩" in caption

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "app.py")
 PAGE = "app_pages/policies.py"
 TIMEOUT = 60
 
 
-def _page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+@pytest.fixture
+def at(open_page) -> AppTest:
+    """The policy finder, freshly opened."""
+    at = open_page(PAGE)
     assert at.title[0].value == "政策匹配"
     return at
 
@@ -35,8 +30,7 @@ def _set(at: AppTest, **numbers: float) -> AppTest:
 
 
 @pytest.mark.parametrize("district", ["西湖区", "滨江区", "钱塘区", "淳安县"])
-def test_page_runs_for_each_district(district: str) -> None:
-    at = _page()
+def test_page_runs_for_each_district(at, district: str) -> None:
     at.selectbox(key="policy_district").select(district).run()
     assert not at.exception, at.exception
     charts = [e for e in at.get("plotly_chart") if e.key == "policy_budget_chart"]
@@ -51,8 +45,7 @@ def test_page_runs_for_each_district(district: str) -> None:
     assert ("policy_download_budget" in downloads) == (district == "滨江区")
 
 
-def test_results_follow_the_profile() -> None:
-    at = _page()
+def test_results_follow_the_profile(at) -> None:
     at.selectbox(key="policy_district").select("西湖区")
     at.selectbox(key="policy_sector").select("生物医药").run()
     assert "未填写相关数值" in _text(at)
@@ -64,8 +57,7 @@ def test_results_follow_the_profile() -> None:
     assert "未达门槛" in _text(at)
 
 
-def test_usd_capital_stays_in_usd() -> None:
-    at = _page()
+def test_usd_capital_stays_in_usd(at) -> None:
     at.selectbox(key="policy_district").select("滨江区")
     at.radio(key="policy_capital_currency").set_value("USD")
     _set(at, capital=1000)
@@ -74,8 +66,7 @@ def test_usd_capital_stays_in_usd() -> None:
     assert "门槛以另一币种表示" in text  # the CNY half of the clause: not converted, not applied
 
 
-def test_sector_falls_back_when_the_district_changes() -> None:
-    at = _page()
+def test_sector_falls_back_when_the_district_changes(at) -> None:
     at.selectbox(key="policy_district").select("西湖区")
     at.selectbox(key="policy_sector").select("商业航天").run()
     assert at.selectbox(key="policy_sector").value == "商业航天"
@@ -84,8 +75,7 @@ def test_sector_falls_back_when_the_district_changes() -> None:
     assert at.selectbox(key="policy_sector").value == "不限行业"
 
 
-def test_headquarters_flag_changes_the_status() -> None:
-    at = _page()
+def test_headquarters_flag_changes_the_status(at) -> None:
     at.selectbox(key="policy_district").select("西湖区")
     at.selectbox(key="policy_sector").select("商业航天").run()
     hq_card = next(m.value for m in at.markdown if m.value.startswith("**总部奖励**"))

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata.domain.areas import choropleth_indicators
 from geodata.model import pack_reader
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
 
 @pytest.fixture(scope="module")
-def at() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/thematic.py").run()
-    assert not at.exception, at.exception
-    return at
+def at(open_page) -> AppTest:
+    return open_page("thematic.py")
 
 
 def _indicators() -> list[str]:

@@ -9,13 +9,6 @@ the internet), and any other host is refused and reported.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,96 +16,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from components.basemaps import basemaps, tile_hosts
-from tests.e2e.helpers import ARTIFACTS, REPO
-
-TILE_HOSTS = tile_hosts(basemaps("test-key"))  # answered with a generated tile, never fetched
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.e2e.helpers import ARTIFACTS
+from tests.e2e.server import CHROMIUM_ARGS, TILE_HOSTS, TILE_PNG, Server, start_server, stop_server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _png_tile() -> bytes:
-    """A 256×256 light-grey PNG, made here so tests need no tile server."""
-    width = height = 256
-    raw = b"".join(b"\x00" + b"\xdd\xe3\xe8" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
-
-    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-    )
-
-
-TILE_PNG = _png_tile()
-
-
-@dataclass
-class Server:
-    url: str
-    proc: subprocess.Popen
-    log: Path
-
-
-def start_server(tmp: Path, env_extra: dict[str, str] | None = None) -> Server:
-    """`streamlit run app.py` on a free port with its own store; waits until healthy."""
-    port = _free_port()
-    log = tmp / "streamlit.log"
-    env = {**os.environ, "ATLAS_STORE": str(tmp / "atlas.gpkg"), "PYTHONUNBUFFERED": "1", **(env_extra or {})}
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [streamlit, "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"streamlit did not start in 60 s:\n{log.read_text()}")
-        try:  # wait a little for the server, and notice at once if it died
-            proc.wait(timeout=0.1)
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
-        except subprocess.TimeoutExpired:
-            pass
-    return Server(url, proc, log)
-
-
-def stop_server(server: Server) -> None:
-    server.proc.terminate()
-    try:
-        server.proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.proc.kill()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-"""Small helpers shared by the browser tests."""
+"""Helpers shared by the browser tests: waiting for Streamlit, the map's iframe, console checks.
+
+Tests import from here (and start extra servers with ``tests/e2e/server.py``), never from
+each other: a test module is free to rename its own privates.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,63 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "e2e" / "artifacts"
+#: The iframe streamlit-folium draws a map in (same origin: its Leaflet map is reachable).
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+#: JS for the map's iframe: a screen point inside the named district that no other feature
+#: covers, or null (uses the Leaflet map object of the component's same-origin iframe).
+FIND_POINT_JS = """
+(name) => {
+  const map = window.map_div;
+  let target = null;
+  map.eachLayer(l => { if (l.feature && l.feature.properties._layer === 'districts'
+                              && l.feature.properties.name_zh === name) target = l; });
+  if (!target) return null;
+  const box = target._path.getBoundingClientRect();
+  for (let i = 0; i < 400; i++) {
+    const x = box.left + box.width * ((i * 0.618034) % 1);
+    const y = box.top + box.height * ((i * 0.381966 + 0.5) % 1);
+    if (document.elementFromPoint(x, y) === target._path) return [x, y];
+  }
+  return null;
+}
+"""
+
+#: JS for the map's iframe: the screen centre of feature ``id`` of ``layer``, or null.
+FEATURE_CENTRE_JS = """
+([layer, id]) => {
+  let hit = null;
+  window.map_div.eachLayer(l => { if (l.feature && l.feature.properties._layer === layer
+                                       && l.feature.properties.id === id) hit = l; });
+  if (!hit) return null;
+  const b = hit._path.getBoundingClientRect();
+  return [b.left + b.width / 2, b.top + b.height / 2];
+}
+"""
+
+# Installed once per page: counts the values map components report to Streamlit
+# (``streamlit:setComponentValue`` messages from their iframes) and the script runs that
+# started after the latest one. A report reruns the page, but only once the frontend has
+# sent it on; "idle" alone can be read in the gap before that rerun starts.
+_WATCH_REPORTS_JS = """() => {
+  if (window.__atlasReports) return window.__atlasReports.reports;
+  const w = window.__atlasReports = {reports: 0, runsAfter: 0};
+  window.addEventListener('message', e => {
+    if (e.data && e.data.type === 'streamlit:setComponentValue') { w.reports += 1; w.runsAfter = 0; }
+  });
+  const app = document.querySelector("[data-testid='stApp']");
+  new MutationObserver(records => {
+    // each record's oldValue is the state before it; the value after it is the next one's
+    const after = [...records.slice(1).map(r => r.oldValue), app.getAttribute('data-test-script-state')];
+    w.runsAfter += after.filter(v => v === 'running').length;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+  return 0;
+}"""
+_REPORTED_AND_RERUN_JS = """(before) => {
+  const w = window.__atlasReports;
+  const idle = document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']");
+  return w.reports > before && w.runsAfter > 0 && !!idle;
+}"""
 
 
 def wait_for_app(pg, timeout: float = 60_000) -> None:
@@ -14,6 +75,34 @@ def wait_for_app(pg, timeout: float = 60_000) -> None:
     60 s: on a loaded 2-core machine (load ~30) a first run of a page took over 30 s.
     """
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def open_overview(pg, server):
+    """Open the overview and wait until its map is drawn and takes clicks; returns its frame locator."""
+    pg.goto(server.url, wait_until="domcontentloaded")
+    wait_for_app(pg)
+    frame = pg.frame_locator(MAP_FRAME)
+    frame.locator("path.atlas-districts").first.wait_for(state="attached", timeout=30_000)
+    # streamlit-folium binds its click handlers once the component is ready; a click
+    # before that is lost, so wait for them rather than for time.
+    content = pg.locator(MAP_FRAME).element_handle().content_frame()
+    content.wait_for_function("() => window.map && window.map.listens('click')", timeout=30_000)
+    # the opening fitBounds animates the zoom; moving the map before it ends gets undone
+    content.wait_for_function("() => !window.map._animatingZoom", timeout=30_000)
+    wait_for_app(pg)
+    return frame
+
+
+def rerun_after_map_report(pg, action, timeout: float = 60_000) -> None:
+    """Do ``action()``, then wait until a map reported a value and the rerun it caused finished.
+
+    For a step after which streamlit-folium reports the map's view (a pan, a new map drawn):
+    it debounces the report by 250 ms, so "the app is idle" right after the step says
+    nothing; this waits for the report itself and then for a script run that followed it.
+    """
+    before = pg.evaluate(_WATCH_REPORTS_JS)
+    action()
+    pg.wait_for_function(_REPORTED_AND_RERUN_JS, arg=before, timeout=timeout)
 
 
 def unexpected_failures(watch, page_path: str) -> list[str]:

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from geodata.domain.areas import GROUPS, chart_rows, compare
 from geodata.model import pack_reader
-from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
-from tests.e2e.test_overview import FIND_POINT_JS, MAP_FRAME
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    FIND_POINT_JS,
+    MAP_FRAME,
+    console_errors_beyond_probes,
+    unexpected_failures,
+    wait_for_app,
+)
 
 
 def _expected_bars(indicators, area: str) -> int:

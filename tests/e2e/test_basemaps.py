@@ -16,9 +16,8 @@ import pytest
 
 from geodata.geo.crs import wgs84_to_gcj02
 from geodata.model import pack_reader
-from tests.e2e.conftest import TILE_HOSTS, TILE_PNG
-from tests.e2e.helpers import ARTIFACTS, wait_for_app
-from tests.e2e.test_overview import FEATURE_CENTRE_JS, MAP_FRAME
+from tests.e2e.helpers import ARTIFACTS, FEATURE_CENTRE_JS, MAP_FRAME, wait_for_app
+from tests.e2e.server import TILE_HOSTS, TILE_PNG
 
 ZOOM = 15
 SITE = "site-ucas-south"

@@ -1,4 +1,4 @@
-"""Issue #8 in a real browser: an editor signs in, imports a zipped Gauss-Kruger Shapefile with GBK
+"""Data maintenance in a real browser: an editor signs in, imports a zipped Gauss-Kruger Shapefile with GBK
 text, confirms, sees the parcels on the public map in the right place with their Chinese names,
 and signs out; a visitor cannot reach the data page."""
 
@@ -11,9 +11,8 @@ import pytest
 
 from geodata.store.users import hash_password
 from tests.data.make_bad_files import PARCELS, SIDE_DEG, make_good_files
-from tests.e2e.conftest import Server, start_server, stop_server
-from tests.e2e.helpers import ARTIFACTS, wait_for_app
-from tests.e2e.test_overview import MAP_FRAME
+from tests.e2e.helpers import ARTIFACTS, MAP_FRAME, wait_for_app
+from tests.e2e.server import Server, start_server, stop_server
 
 PASSWORD = "correct horse battery"
 

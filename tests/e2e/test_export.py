@@ -8,20 +8,17 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from tests.e2e.helpers import ARTIFACTS, wait_for_app
-from tests.e2e.test_overview import MAP_FRAME, _open
+from tests.e2e.helpers import ARTIFACTS, MAP_FRAME, open_overview, rerun_after_map_report, wait_for_app
 
 
 def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
-    _open(page, app_server)
+    open_overview(page, app_server)
     # the offline basemap, so the server never tries a tile server (CI may have internet, tests must not use it)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="离线底图（本地数据）").click()
-    wait_for_app(page)
     # the new map reports its opening view once drawn (debounced 250 ms), which reruns the page;
-    # let that settle before panning, as a person would, or the pan races the rerun
-    page.wait_for_timeout(600)
+    # let that rerun finish before panning, as a person would, or the pan races it
+    rerun_after_map_report(page, lambda: page.get_by_role("option", name="离线底图（本地数据）").click())
     wait_for_app(page)
     # the basemap switch re-renders the map: the old frame may linger a moment, and a pan on it
     # would be lost; wait until one map frame is left
@@ -29,14 +26,16 @@ def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
     content = page.locator(MAP_FRAME).element_handle().content_frame()
     content.wait_for_function("() => window.map && window.map.listens('click') && !window.map._animatingZoom")
     # pan to Yunqi town: the map reports its new bounds and the page reruns
-    content.evaluate(
-        "([lat, lng]) => new Promise(r => { window.map.once('moveend', r);"
-        " window.map.setView([lat, lng], 13, {animate: false}); })",
-        [30.13, 120.085],
+    # streamlit-folium reports the new bounds 250 ms after the move (debounced); the export
+    # must wait for the rerun they trigger, or it pictures the old view
+    rerun_after_map_report(
+        page,
+        lambda: content.evaluate(
+            "([lat, lng]) => new Promise(r => { window.map.once('moveend', r);"
+            " window.map.setView([lat, lng], 13, {animate: false}); })",
+            [30.13, 120.085],
+        ),
     )
-    # streamlit-folium reports the new bounds 250 ms after the move (debounced); the rerun they
-    # trigger must have started before we wait for the app to be idle, as a person's pause allows
-    page.wait_for_timeout(600)
     wait_for_app(page)
     page.get_by_text("导出图片与 PDF").click()
     page.get_by_role("button", name="生成图片").click()

@@ -22,8 +22,8 @@ import pytest
 
 from components.assets import STATIC_DIR, STATIC_URL, local_asset_path, use_local_assets
 from components.map_tools import add_map_tools
-from tests.e2e.conftest import TILE_PNG
-from tests.e2e.helpers import ARTIFACTS, until, wait_for_app
+from tests.e2e.helpers import ARTIFACTS, MAP_FRAME, until, wait_for_app
+from tests.e2e.server import TILE_PNG
 
 HOME = [[30.15, 120.05], [30.42, 120.55]]
 LOCAL_TILES = "/tiles/{z}/{x}/{y}.png"
@@ -254,9 +254,6 @@ def test_minimap_with_a_basemap(page, site) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-tools-minimap.png"))
     _assert_clean(page)
-
-
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def test_the_app_map_has_the_tools(page, app_server) -> None:

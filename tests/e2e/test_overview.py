@@ -7,28 +7,16 @@ import pytest
 
 from geodata.domain.figures import key_figures
 from geodata.model import pack_reader
-from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
-
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-
-# Finds a screen point inside the named district that is not covered by another feature,
-# using the Leaflet map object of the component's same-origin iframe.
-FIND_POINT_JS = """
-(name) => {
-  const map = window.map_div;
-  let target = null;
-  map.eachLayer(l => { if (l.feature && l.feature.properties._layer === 'districts'
-                              && l.feature.properties.name_zh === name) target = l; });
-  if (!target) return null;
-  const box = target._path.getBoundingClientRect();
-  for (let i = 0; i < 400; i++) {
-    const x = box.left + box.width * ((i * 0.618034) % 1);
-    const y = box.top + box.height * ((i * 0.381966 + 0.5) % 1);
-    if (document.elementFromPoint(x, y) === target._path) return [x, y];
-  }
-  return null;
-}
-"""
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    FEATURE_CENTRE_JS,
+    FIND_POINT_JS,
+    MAP_FRAME,
+    console_errors_beyond_probes,
+    open_overview,
+    unexpected_failures,
+    wait_for_app,
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,23 +24,8 @@ def layers():
     return {n: pack_reader.read_pack_layer(n) for n in ("districts", "areas", "parcels", "projects", "innovation")}
 
 
-def _open(page, app_server):
-    page.goto(app_server.url, wait_until="domcontentloaded")
-    wait_for_app(page)
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator("path.atlas-districts").first.wait_for(state="attached", timeout=30_000)
-    # streamlit-folium binds its click handlers once the component is ready; a click
-    # before that is lost, so wait for them rather than for time.
-    content = page.locator(MAP_FRAME).element_handle().content_frame()
-    content.wait_for_function("() => window.map && window.map.listens('click')", timeout=30_000)
-    # the opening fitBounds animates the zoom; moving the map before it ends gets undone
-    content.wait_for_function("() => !window.map._animatingZoom", timeout=30_000)
-    wait_for_app(page)
-    return frame
-
-
 def test_map_draws_every_layer_from_the_app_alone(page, app_server, layers) -> None:
-    frame = _open(page, app_server)
+    frame = open_overview(page, app_server)
     for name, gdf in layers.items():
         count = frame.locator(f".leaflet-overlay-pane path.atlas-{name}").count()
         assert count == len(gdf), f"{name}: {count} drawn, {len(gdf)} in the data"
@@ -64,7 +37,7 @@ def test_map_draws_every_layer_from_the_app_alone(page, app_server, layers) -> N
 
 
 def test_leaflet_comes_from_the_app(page, app_server) -> None:
-    frame = _open(page, app_server)
+    frame = open_overview(page, app_server)
     srcs = frame.locator("script[src]").evaluate_all("els => els.map(e => e.src)")
     leaflet = [s for s in srcs if "leaflet" in s.lower()]
     assert leaflet, srcs
@@ -73,7 +46,7 @@ def test_leaflet_comes_from_the_app(page, app_server) -> None:
 
 def test_clicking_a_district_switches_the_figure_cards(page, app_server) -> None:
     indicators = pack_reader.read_pack_table("indicators")
-    frame = _open(page, app_server)
+    frame = open_overview(page, app_server)
     expect_first = key_figures(indicators, "西湖区")[0].display
     page.locator(".atlas-card-value").first.wait_for()
     assert page.locator(".atlas-card-value").first.inner_text() == expect_first
@@ -96,22 +69,10 @@ def test_clicking_a_district_switches_the_figure_cards(page, app_server) -> None
 
 
 # Screen centre of a point feature of a layer, by its id.
-FEATURE_CENTRE_JS = """
-([layer, id]) => {
-  let hit = null;
-  window.map_div.eachLayer(l => { if (l.feature && l.feature.properties._layer === layer
-                                       && l.feature.properties.id === id) hit = l; });
-  if (!hit) return null;
-  const b = hit._path.getBoundingClientRect();
-  return [b.left + b.width / 2, b.top + b.height / 2];
-}
-"""
-
-
 def test_clicking_a_supply_site_opens_its_card(page, app_server) -> None:
     parcels = pack_reader.read_pack_layer("parcels")
     site = parcels[parcels["id"] == "site-sihaopu-rd"].iloc[0]
-    frame = _open(page, app_server)
+    frame = open_overview(page, app_server)
     # Zoom in on the site as a person would: at the opening zoom its marker overlaps
     # the 双浦镇 marker 300 m away.
     content = page.locator(MAP_FRAME).element_handle().content_frame()
@@ -150,7 +111,7 @@ def test_clicking_a_supply_site_opens_its_card(page, app_server) -> None:
 
 
 def test_tiles_only_go_to_the_tile_server(page, app_server) -> None:
-    frame = _open(page, app_server)
+    frame = open_overview(page, app_server)
     # under load the tiles are asked for a moment after the map is ready: wait for one to arrive
     frame.locator("img.leaflet-tile-loaded").first.wait_for(state="attached", timeout=30_000)
     assert page.watch.tiles > 0, "the OpenStreetMap basemap asked for no tiles"
@@ -166,7 +127,7 @@ def test_sources_page_opens(page, app_server) -> None:
 
 
 def test_without_a_basemap_the_map_still_draws_and_asks_for_no_tiles(page, app_server, layers) -> None:
-    _open(page, app_server)
+    open_overview(page, app_server)
     assert page.watch.tiles > 0  # the default basemap does ask for tiles
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name="离线底图（本地数据）").click()

@@ -11,9 +11,8 @@ import pytest
 
 from geodata.model import pack_reader
 from geodata.model.schema import PACK_DIR
-from tests.e2e.conftest import Server, start_server, stop_server
-from tests.e2e.helpers import ARTIFACTS, until, wait_for_app
-from tests.e2e.test_overview import FEATURE_CENTRE_JS, MAP_FRAME
+from tests.e2e.helpers import ARTIFACTS, FEATURE_CENTRE_JS, MAP_FRAME, until, wait_for_app
+from tests.e2e.server import Server, start_server, stop_server
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

@@ -14,9 +14,8 @@ import pytest
 from bench.run import settle
 from bench.synth import write_pack
 from geodata.geo.viewport import FEATURE_BUDGET
-from tests.e2e.conftest import Server, start_server, stop_server
-from tests.e2e.helpers import REPO, until, wait_for_app
-from tests.e2e.test_overview import MAP_FRAME
+from tests.e2e.helpers import MAP_FRAME, REPO, until, wait_for_app
+from tests.e2e.server import Server, start_server, stop_server
 
 N = 3000
 DOC = f'document.querySelector("{MAP_FRAME}").contentDocument'

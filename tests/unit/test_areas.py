@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from components.charts import build_bar_chart, source_note
 from geodata.domain.areas import (
@@ -15,12 +14,6 @@ from geodata.domain.areas import (
     compare,
 )
 from geodata.domain.figures import format_value
-from geodata.model import pack_reader
-
-
-@pytest.fixture(scope="module")
-def indicators() -> pd.DataFrame:
-    return pack_reader.read_pack_table("indicators")
 
 
 def _areas_with_figures(indicators: pd.DataFrame) -> list[str]:

@@ -12,12 +12,6 @@ from PIL import Image
 
 from geodata.domain.areas import chart_rows
 from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, area_charts, page_inches, render_chart
-from geodata.model import pack_reader
-
-
-@pytest.fixture(scope="module")
-def indicators() -> pd.DataFrame:
-    return pack_reader.read_pack_table("indicators")
 
 
 def _svg_texts(svg: bytes) -> list[str]:

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geodata.domain.figures import figure_count, format_value, key_figures
-from geodata.model import pack_reader
 from geodata.model.schema import FOCUS_DISTRICTS
-
-
-@pytest.fixture(scope="module")
-def indicators():
-    return pack_reader.read_pack_table("indicators")
 
 
 @pytest.mark.parametrize("district", FOCUS_DISTRICTS)

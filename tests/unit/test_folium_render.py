@@ -14,15 +14,8 @@ import streamlit_folium as stf
 
 from components import folium_render
 from components.map import build_highlight, build_overview_map, build_parcel_base_map, build_parcels_group
-from geodata.model import pack_reader
-from geodata.model.schema import LAYERS
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
-
-
-@pytest.fixture(scope="module")
-def layers():
-    return {name: pack_reader.read_pack_layer(name) for name in LAYERS}
 
 
 def _normalise(value):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from geodata.model import pack_reader
@@ -23,16 +22,6 @@ from geodata.text.formats import (
 )
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def indicators() -> pd.DataFrame:
-    return pack_reader.read_pack_table("indicators")
-
-
-@pytest.fixture(scope="module")
-def policies() -> pd.DataFrame:
-    return pack_reader.read_pack_table("policies")
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,6 @@ import pytest
 
 from components.assets import asset_urls, local_asset_path
 from components.map import build_highlight, build_overview_map, legend_html, tooltip_html
-from geodata.model import pack_reader
-from geodata.model.schema import LAYERS
-
-
-@pytest.fixture(scope="module")
-def layers():
-    return {name: pack_reader.read_pack_layer(name) for name in LAYERS}
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geodata.model import pack_reader
-from geodata.model.schema import GEOMETRY_QUALITIES, INDICATOR_COLUMNS, LAYERS, PARCEL_COLUMNS
-
-
-@pytest.fixture(scope="module")
-def layers():
-    return {name: pack_reader.read_pack_layer(name) for name in LAYERS}
+from geodata.model.schema import GEOMETRY_QUALITIES, INDICATOR_COLUMNS, PARCEL_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import math
 from dataclasses import replace
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 from pyproj import Geod
 from shapely import Point, box
@@ -73,11 +72,6 @@ def synthetic() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def pack() -> dict[str, gpd.GeoDataFrame]:
     return {name: pack_reader.read_pack_layer(name) for name in ("parcels", "areas", "innovation", "projects")}
-
-
-@pytest.fixture(scope="module")
-def policies() -> pd.DataFrame:
-    return pack_reader.read_pack_table("policies")
 
 
 def ids(gdf: gpd.GeoDataFrame) -> list[str]:

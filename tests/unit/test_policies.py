@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from components.policy_view import build_budget_chart, build_match_markdown, esc
@@ -21,13 +20,7 @@ from geodata.domain.policies import (
     find_measures,
     matches_frame,
 )
-from geodata.model import pack_reader
 from geodata.model.schema import DISTRICT_NAMES, SEEDS_DIR
-
-
-@pytest.fixture(scope="module")
-def policies() -> pd.DataFrame:
-    return pack_reader.read_pack_table("policies")
 
 
 def _one(matches: list[Match], policy_id: str) -> Match:

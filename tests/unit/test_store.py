@@ -31,7 +31,7 @@ def test_store_is_a_geopackage_with_every_layer_and_table(built: Path) -> None:
 @pytest.mark.parametrize("layer", list(LAYERS))
 def test_layers_round_trip(built: Path, layer: str) -> None:
     expected = pack_reader.read_pack_layer(layer)
-    if layer == "parcels":  # the store types numeric parcel fields (issue #8): unknown is NaN, not None
+    if layer == "parcels":  # the store types numeric parcel fields (editors edit them): unknown is NaN, not None
         from geodata.store.base import PARCEL_NUMERIC
 
         expected = expected.astype({c: float for c in PARCEL_NUMERIC if c in expected.columns})

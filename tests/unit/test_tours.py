@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.basemaps import basemaps
 from geodata.domain.figures import key_figures
 from geodata.domain.tours import (
     SCHEMA_PATH,
@@ -20,22 +19,13 @@ from geodata.domain.tours import (
     list_tour_files,
     load_tour,
     load_tours,
-    pack_index,
     parse_tour,
     schema_problems,
     stated_numbers,
     stop_figures,
 )
-from geodata.model import pack_reader
-from geodata.model.schema import LAYERS
 from geodata.text.formats import format_number
 from geodata.text.i18n import catalogue
-
-
-@pytest.fixture(scope="module")
-def index():
-    layers = {n: pack_reader.read_pack_layer(n) for n in LAYERS}
-    return pack_index(layers, pack_reader.read_pack_table("indicators"), basemaps())
 
 
 def _good() -> dict:
@@ -165,22 +155,22 @@ BAD = [
 ]
 
 
-def test_the_good_tour_passes(index) -> None:
-    tour = parse_tour(_good(), index, "en")
+def test_the_good_tour_passes(tour_index) -> None:
+    tour = parse_tour(_good(), tour_index, "en")
     assert tour.stops[0].view.zoom == 12
     assert tour.stops[0].cited == ("s000-004", "s000-005")
 
 
 @pytest.mark.parametrize(("mutate", "lang", "message"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-def test_bad_tour_is_rejected_with_a_located_message(index, mutate, lang: str, message: str) -> None:
+def test_bad_tour_is_rejected_with_a_located_message(tour_index, mutate, lang: str, message: str) -> None:
     data = copy.deepcopy(_good())
     mutate(data)
     with pytest.raises(TourError) as exc:
-        parse_tour(data, index, lang)
+        parse_tour(data, tour_index, lang)
     assert message in exc.value.problems, exc.value.problems
 
 
-def test_every_problem_is_reported_at_once(index) -> None:
+def test_every_problem_is_reported_at_once(tour_index) -> None:
     data = _good()
     data["stops"][0]["view"]["zoom"] = 3
     data["stops"].append(copy.deepcopy(data["stops"][0]))
@@ -196,25 +186,25 @@ def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
-def test_file_errors_name_the_file(index, tmp_path: Path) -> None:
+def test_file_errors_name_the_file(tour_index, tmp_path: Path) -> None:
     bad_yaml = _write(tmp_path, "a.yaml", "id: x\nstops:\n  - title: [unclosed\n")
     with pytest.raises(TourError) as exc:
-        load_tour(bad_yaml, index, "en")
+        load_tour(bad_yaml, tour_index, "en")
     assert exc.value.problems[0].startswith("a.yaml: not valid YAML (near line")
     latin = _write(tmp_path, "b.yaml", "id: caf\xe9\n".encode("latin-1"))
     with pytest.raises(TourError, match=r"b\.yaml: the file is not UTF-8 encoded"):
-        load_tour(latin, index, "en")
+        load_tour(latin, tour_index, "en")
     not_mapping = _write(tmp_path, "c.yaml", "- just\n- a list\n")
     with pytest.raises(TourError, match=r"c.yaml · tour: '' must be a mapping"):
-        load_tour(not_mapping, index, "en")
+        load_tour(not_mapping, tour_index, "en")
 
 
-def test_load_tours_keeps_good_files_and_reports_bad_and_duplicate_ones(index, tmp_path: Path) -> None:
+def test_load_tours_keeps_good_files_and_reports_bad_and_duplicate_ones(tour_index, tmp_path: Path) -> None:
     good = json.dumps(_good(), ensure_ascii=False)  # JSON is valid YAML
     _write(tmp_path, "1.yaml", good)
     _write(tmp_path, "2.yaml", good)
     _write(tmp_path, "3.yaml", good.replace('"zoom": 12', '"zoom": 30'))
-    tours, problems = load_tours(index, "en", tmp_path)
+    tours, problems = load_tours(tour_index, "en", tmp_path)
     assert [t.id for t in tours] == ["test-tour"]
     assert problems == [
         "2.yaml: tour id 'test-tour' is already used by another file",
@@ -222,32 +212,32 @@ def test_load_tours_keeps_good_files_and_reports_bad_and_duplicate_ones(index, t
     ]
 
 
-def test_shipped_tours_are_three_or_more_and_valid_in_both_languages(index) -> None:
+def test_shipped_tours_are_three_or_more_and_valid_in_both_languages(tour_index) -> None:
     for lang in ("zh", "en"):
-        tours, problems = load_tours(index, lang)
+        tours, problems = load_tours(tour_index, lang)
         assert problems == []
         assert {t.id for t in tours} >= {"xihu-2026-land", "qiantang-manufacturing", "zijingang-science-city"}
 
 
-def test_every_number_in_a_shipped_caption_is_stated_by_its_cited_rows(index) -> None:
-    tours, _ = load_tours(index, "zh")
+def test_every_number_in_a_shipped_caption_is_stated_by_its_cited_rows(tour_index) -> None:
+    tours, _ = load_tours(tour_index, "zh")
     checked = 0
     for tour in tours:
         for stop in tour.stops:
-            rows = index.indicators.loc[list(stop.cited)]
+            rows = tour_index.indicators.loc[list(stop.cited)]
             for lang in ("zh", "en"):
-                shown = [f.display for f in stop_figures(stop.cited, index, lang)]
+                shown = [f.display for f in stop_figures(stop.cited, tour_index, lang)]
                 numbers = caption_numbers(stop.caption.get(lang))
                 assert numbers <= stated_numbers(rows, shown), (tour.id, stop.title.zh, lang)
                 checked += len(numbers)
     assert checked >= 20  # the captions do cite figures; an empty check would prove nothing
 
 
-def test_figures_keep_the_source_number_in_both_languages(index) -> None:
+def test_figures_keep_the_source_number_in_both_languages(tour_index) -> None:
     """One money rule: a tour figure keeps its source's number and unit (geodata/text/formats.py)."""
     ids = ["s000-003", "s000-006", "s000-005", "s002-008", "s002-027"]
-    zh = {f.id: f for f in stop_figures(ids, index, "zh")}
-    en = {f.id: f for f in stop_figures(ids, index, "en")}
+    zh = {f.id: f for f in stop_figures(ids, tour_index, "zh")}
+    en = {f.id: f for f in stop_figures(ids, tour_index, "en")}
     assert zh["s000-003"].display == "约 210 亿元"
     assert en["s000-003"].display == "about 210 × 100 million yuan"
     assert (en["s000-003"].value, en["s000-003"].unit) == (210.0, "亿元")
@@ -261,28 +251,28 @@ def test_figures_keep_the_source_number_in_both_languages(index) -> None:
         assert not hasattr(f, "factor_note")
 
 
-def test_every_english_money_figure_of_a_shipped_tour_states_the_source_number(index) -> None:
-    tours, _ = load_tours(index, "en")
+def test_every_english_money_figure_of_a_shipped_tour_states_the_source_number(tour_index) -> None:
+    tours, _ = load_tours(tour_index, "en")
     cited = {i for t in tours for s in t.stops for i in s.cited}
-    money = [i for i in cited if index.indicators.loc[i, "unit"] == "亿元"]
+    money = [i for i in cited if tour_index.indicators.loc[i, "unit"] == "亿元"]
     assert money
-    for f in stop_figures(money, index, "en"):
-        row = index.indicators.loc[f.id]
+    for f in stop_figures(money, tour_index, "en"):
+        row = tour_index.indicators.loc[f.id]
         assert "× 100 million yuan" in f.display, f.display
         assert "billion" not in f.display, f.display
         assert format_number(float(row["value"])) in f.display, (f.id, f.display)
         assert f.value == float(row["value"])
 
 
-def test_a_tour_figure_reads_as_on_every_other_page(index) -> None:
+def test_a_tour_figure_reads_as_on_every_other_page(tour_index) -> None:
     """The meeting card shows the same text as the area pages' cards (geodata.domain.figures) for a figure."""
-    tours, _ = load_tours(index, "en")
+    tours, _ = load_tours(tour_index, "en")
     cited = list(dict.fromkeys(i for t in tours for s in t.stops for i in s.cited))
     for lang in ("zh", "en"):
         pages = {}
-        for area in set(index.indicators.loc[cited, "area"]):
-            pages |= {f.id: f.display for f in key_figures(index.indicators, area, lang)}
-        tour = {f.id: f.display for f in stop_figures(cited, index, lang)}
+        for area in set(tour_index.indicators.loc[cited, "area"]):
+            pages |= {f.id: f.display for f in key_figures(tour_index.indicators, area, lang)}
+        tour = {f.id: f.display for f in stop_figures(cited, tour_index, lang)}
         both = set(pages) & set(tour)
         assert len(both) >= 10, both  # headline figures the tours cite
         assert {i: tour[i] for i in both} == {i: pages[i] for i in both}
@@ -293,20 +283,20 @@ def _qiantang() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def test_a_caption_that_converts_money_is_refused(index) -> None:
+def test_a_caption_that_converts_money_is_refused(tour_index) -> None:
     """The captions used to say billions; the figures beside them say × 100 million yuan."""
     data = _qiantang()
     first = data["stops"][0]["caption"]
     assert "3,700 × 100 million yuan" in first["en"]
     assert "3,700 亿元" in first["zh"]
-    assert parse_tour(copy.deepcopy(data), index, "en")  # the shipped wording passes
+    assert parse_tour(copy.deepcopy(data), tour_index, "en")  # the shipped wording passes
     first["en"] = (
         "Last year Qiantang's above-scale industrial output passed 370 billion yuan; in the first quarter "
         "of this year above-scale industrial value added reached 17.151 billion yuan."
     )
     data["stops"][1]["caption"]["en"] = "Qiantang signed 47 projects, 7 of them worth 1 billion yuan or more."
     with pytest.raises(TourError) as exc:
-        parse_tour(data, index, "en")
+        parse_tour(data, tour_index, "en")
     says = "the English caption says {}, which none of the figures this stop cites states"
     assert exc.value.problems == [
         "stop 1: " + says.format("17.151 billion"),
@@ -353,11 +343,11 @@ def test_list_tour_files_is_sorted() -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_bars_of_every_shipped_chart_have_distinct_labels(index, lang: str) -> None:
+def test_the_bars_of_every_shipped_chart_have_distinct_labels(tour_index, lang: str) -> None:
     """English drops Chinese-only subjects; two bars must still never read the same."""
-    tours, _ = load_tours(index, lang)
+    tours, _ = load_tours(tour_index, lang)
     charts = [s.chart for t in tours for s in t.stops if s.chart is not None]
     assert charts
     for chart in charts:
-        labels = [(f.subject, f.label) for f in stop_figures(chart.indicators, index, lang)]
+        labels = [(f.subject, f.label) for f in stop_figures(chart.indicators, tour_index, lang)]
         assert len(set(labels)) == len(labels), labels
