@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import cached, state
+from components import cached, parcel_sheet, state
 from components.cards import build_feature_facts, render_feature_card
 from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import keep_in_url, lang, place, t
@@ -51,7 +51,9 @@ from geodata.text.formats import format_number, indicator_name, term
 K = state.PARCELS  # the page's session-state keys
 code = lang()
 ANY = "不限"  # the "any sector" choice (a value, shown translated)
-LIST_LIMIT = 1000  # rows in the list and choices in the compare picker: 100,000 options made every rerun megabytes
+LIST_LIMIT = (
+    1000  # rows in the list and choices in the compare picker: 100,000 options made every rerun megabytes
+)
 
 layers = cached.shared_layers()  # read-only, one copy for every session
 parcels = layers["parcels"]
@@ -294,56 +296,61 @@ with col_map:
         st.session_state[K["seen_center"]] = (round(lat, 5), round(lng, 5))
         st.session_state[K["seen_zoom"]] = int(out["zoom"])
 
-# ---- the parcel card
+# ---- the parcel card (first on a phone: what a parcel link opens on)
 if selected in known["parcel_ids"]:
-    row = parcels[parcels["id"] == selected].iloc[0]
-    props = row.drop(labels="geometry").to_dict()
-    st.divider()
-    render_feature_card(str(props["name_zh"]), props)
-    near = nearest_features(row.geometry, layers)
-    st.markdown("**" + t("parcels.near_title") + "**")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("parcels.col.layer"): [t(f"parcels.layer.{n.layer}") for n in near],
-                t("parcels.col.name"): [place(n.name_zh) for n in near],
-                t("parcels.col.distance"): [f"{n.distance_m / 1000:,.1f} km" for n in near],
-                t("parcels.col.location"): [
-                    t("map.indicative") if n.geometry_quality == "indicative" else n.geometry_quality
-                    for n in near
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    st.selectbox(
-        t("parcels.sector"),
-        [ANY, *sectors],
-        format_func=lambda s: t("common.any") if s == ANY else term(s, "sector", code),
-        key=K["sector"],
-    )
-    sector = st.session_state[K["sector"]]
-    matches = parcel_policies(policies, str(row["district"]), None if sector == ANY else sector, code)
-    if matches:
+    with parcel_sheet.sheet():
+        row = parcels[parcels["id"] == selected].iloc[0]
+        props = row.drop(labels="geometry").to_dict()
+        st.divider()
+        render_feature_card(str(props["name_zh"]), props)
+        parcel_sheet.render_small_map(
+            layers, parcels[parcels["id"] == selected], st.session_state[state.BASEMAP], code
+        )
+        near = nearest_features(row.geometry, layers)
+        st.markdown("**" + t("parcels.near_title") + "**")
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("parcels.col.measure"): [
-                        m.measure_en or m.measure if code == "en" else m.measure for m in matches
+                    t("parcels.col.layer"): [t(f"parcels.layer.{n.layer}") for n in near],
+                    t("parcels.col.name"): [place(n.name_zh) for n in near],
+                    t("parcels.col.distance"): [f"{n.distance_m / 1000:,.1f} km" for n in near],
+                    t("parcels.col.location"): [
+                        t("map.indicative") if n.geometry_quality == "indicative" else n.geometry_quality
+                        for n in near
                     ],
-                    t("parcels.col.sector"): [term(m.sector, "sector", code) for m in matches],
-                    t("parcels.col.cap"): [m.cap_text or "" for m in matches],
-                    t("parcels.col.rate"): [m.rate_text or "" for m in matches],
-                    t("parcels.col.source"): [m.source for m in matches],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
-        st.caption(t("parcels.policy_more"))
-    else:
-        st.info(t("parcels.no_policy", district=place(row["district"])))
+        st.selectbox(
+            t("parcels.sector"),
+            [ANY, *sectors],
+            format_func=lambda s: t("common.any") if s == ANY else term(s, "sector", code),
+            key=K["sector"],
+        )
+        sector = st.session_state[K["sector"]]
+        matches = parcel_policies(policies, str(row["district"]), None if sector == ANY else sector, code)
+        if matches:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("parcels.col.measure"): [
+                            m.measure_en or m.measure if code == "en" else m.measure for m in matches
+                        ],
+                        t("parcels.col.sector"): [term(m.sector, "sector", code) for m in matches],
+                        t("parcels.col.cap"): [m.cap_text or "" for m in matches],
+                        t("parcels.col.rate"): [m.rate_text or "" for m in matches],
+                        t("parcels.col.source"): [m.source for m in matches],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+            st.caption(t("parcels.policy_more"))
+        else:
+            st.info(t("parcels.no_policy", district=place(row["district"])))
+        parcel_sheet.render_contact(selected)
 
 names = names_by_lang[code]
 brochure_pick = [p for p in st.session_state.get("export_brochure_pick", []) if p in names]

@@ -16,8 +16,9 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import TILE_HOSTS, TILE_PNG, Watch
+from tests.e2e.conftest import Watch
 from tests.e2e.helpers import ARTIFACTS, REPO, until, wait_for_app
+from tests.e2e.server import TILE_HOSTS, TILE_PNG
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 SCREENS = REPO / "docs" / "screens"
@@ -164,3 +165,42 @@ def test_map_is_fitted_and_page_fits_the_screen(device, app_server, page_path) -
     pg.screenshot(path=str(SCREENS / f"{page_path or 'overview'}-{pg.screen_name}-{pg.lang}.png"))
     assert pg.watch.outside == [], pg.watch.outside
     assert pg.watch.console_errors == [], pg.watch.console_errors
+
+
+@pytest.mark.parametrize(
+    "device", [("iphone", "zh"), ("pixel", "en")], ids=["iphone-zh", "pixel-en"], indirect=True
+)
+def test_parcel_link_opens_on_the_parcel(device, app_server) -> None:
+    """The brochure's QR code on a phone: the parcel's name, facts, small map and contact
+    come first, above the explorer."""
+    from geodata.model import pack_reader
+    from geodata.text.i18n import translate
+
+    pg = device
+    parcel = pack_reader.read_pack_layer("parcels").iloc[0]
+    name = parcel["name_en"] if pg.lang == "en" else parcel["name_zh"]
+    _open(pg, f"{app_server.url}/parcels?sel={parcel['id']}&lang={pg.lang}")
+    sheet = pg.locator(".st-key-atlas_parcel_sheet")
+    sheet.wait_for(timeout=60_000)
+    sheet_box = sheet.bounding_box()
+    main_map = pg.locator(MAP_FRAME).first.bounding_box()
+    assert sheet_box["y"] < main_map["y"], (sheet_box, main_map)
+    title = sheet.get_by_text(name, exact=False).first
+    box = title.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= pg.viewport_size["height"], box
+    assert sheet.get_by_text(translate("layout.contact_title", pg.lang), exact=True).count() == 1
+    small = pg.locator(f".st-key-atlas_parcel_small_map {MAP_FRAME}")
+    small_box = small.bounding_box()
+    assert small_box["height"] >= 200, small_box
+    inner = small.element_handle().content_frame()
+    until(inner, "() => document.querySelector('path.atlas-highlight')", timeout=30_000)
+    ring, frame = inner.evaluate(
+        """() => { const r = document.querySelector('path.atlas-highlight').getBoundingClientRect();
+                   const m = window.map.getContainer().getBoundingClientRect();
+                   return [[r.left + r.width / 2, r.top + r.height / 2], {l: m.left, t: m.top, r: m.right, b: m.bottom}]; }"""
+    )
+    assert _inside(ring, frame), (ring, frame)
+    _no_sideways_scroll(pg)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENS / f"parcel-link-{pg.screen_name}-{pg.lang}.png"))
