@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint bench build-pack clean
+.PHONY: run test test-fast lint bench build-pack backup restore clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,6 +45,15 @@ bench: $(STAMP)
 build-pack: $(STAMP)
 	$(BIN)/python -m scripts.pack.build_districts
 	$(BIN)/python -m scripts.pack.build_places
+
+# A copy of the store (GeoPackage file copy, or pg_dump for PostGIS) into backups/;
+# `make restore FILE=backups/...` puts one back (keeping a copy of the current store first).
+backup: $(STAMP)
+	$(BIN)/python -m scripts.store_backup backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo 'Which copy? make restore FILE=path (see: $(BIN)/python -m scripts.store_backup list)'; exit 2; }
+	$(BIN)/python -m scripts.store_backup restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

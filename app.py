@@ -5,6 +5,7 @@ import streamlit as st
 from components import layout, state
 from components.basemaps import basemaps, tianditu_key
 from components.data_auth import data_page_entry
+from components.errors import reference_on_error
 from components.i18n import lang, language_switch, t
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="🗺️", layout="wide")
@@ -40,8 +41,8 @@ with st.sidebar:
         st.caption(t("common.basemap.online", attribution=chosen.attribution))
     else:
         st.caption(t("common.basemap.offline"))
-    if "tianditu_vec" not in catalogue:
-        st.caption(t("common.basemap.tianditu_key"))
     st.caption(t("common.sources_note"))
 
-pages.run()
+# a failing page shows the visitor a reference, the server log gets the traceback
+with reference_on_error():
+    pages.run()

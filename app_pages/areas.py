@@ -6,10 +6,12 @@ import streamlit as st
 
 from components import cached, layout, state
 from components.charts import build_bar_chart, source_note
+from components.downloads import csv_button, xlsx_button
 from components.export_panel import export_areas
 from components.i18n import lang, place, t
 from components.map import build_highlight, build_overview_map, render_map
 from geodata.domain.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
+from geodata.domain.sources import cite_cells
 from geodata.geo.selection import new_click
 from geodata.model.schema import FOCUS_DISTRICTS
 from geodata.text import formats
@@ -122,17 +124,16 @@ with col_pick, layout.dashboard_side():
                     code,
                 )
                 st.plotly_chart(fig, key=f"chart_{category}", config={"displaylogo": False})
-                st.download_button(
+                csv_button(
                     t("common.download_csv"),
-                    bars[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
-                    file_name=f"{area}_{category}.csv",
-                    mime="text/csv",
-                    key=f"dl_{category}",
+                    bars[DOWNLOAD_COLUMNS],
+                    f"{area}_{category}.csv",
+                    f"dl_{category}",
                 )
             if not rest.empty:
                 st.caption(t("areas.rest"))
                 st.dataframe(
-                    rest[["label", "text", "source"]].rename(
+                    rest.assign(source=cite_cells(rest["source"], code))[["label", "text", "source"]].rename(
                         columns={
                             "label": t("areas.col.indicator"),
                             "text": t("areas.col.value"),
@@ -160,6 +161,7 @@ with col_pick, layout.dashboard_side():
                     status=[t(f"areas.fund_status.{s}") for s in fund_rows["status"]],
                     focus=[quote_zh(x, code) for x in fund_rows["focus"]],
                     stage=[quote_zh(x, code) for x in fund_rows["stage"]],
+                    source=cite_cells(fund_rows["source"], code),
                 )[["fund", "size", "focus", "stage", "status", "source"]]
                 matrix = matrix.rename(columns={c: t(f"areas.col.{c}") for c in matrix.columns})
                 st.dataframe(matrix, hide_index=True, width="stretch")
@@ -204,12 +206,11 @@ for i, g in enumerate(groups):
         key=f"compare_{i}",
         config={"displaylogo": False},
     )
-    st.download_button(
+    csv_button(
         t("common.download_csv"),
-        rows[DOWNLOAD_COLUMNS].to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"compare_{g.indicator}_{g.period}.csv",
-        mime="text/csv",
-        key=f"dl_compare_{i}",
+        rows[DOWNLOAD_COLUMNS],
+        f"compare_{g.indicator}_{g.period}.csv",
+        f"dl_compare_{i}",
     )
 if not groups:
     st.warning(t("areas.nothing_comparable", indicator=indicator_name(chosen)))
@@ -220,6 +221,7 @@ if left is not None:
         subject=[place_or_quote(s, code) for s in left.rows["subject"]],
         period=[format_period(p, code) for p in left.rows["period"]],
         unit=[unit_label(u, code) for u in left.rows["unit"]],
+        source=cite_cells(left.rows["source"], code),
     )
     st.dataframe(
         left_rows[["area", "subject", "period", "value", "unit", "source"]].rename(
@@ -232,15 +234,5 @@ if left is not None:
 st.divider()
 st.subheader(t("areas.download_all"))
 c1, c2 = st.columns(2)
-c1.download_button(
-    t("areas.all_csv"),
-    indicators.to_csv(index=False).encode("utf-8-sig"),
-    file_name="indicators.csv",
-    mime="text/csv",
-)
-c2.download_button(
-    t("areas.all_xlsx"),
-    cached.figures_workbook(),
-    file_name="hangzhou_atlas_figures.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+csv_button(t("areas.all_csv"), indicators, "indicators.csv", where=c1)
+xlsx_button(t("areas.all_xlsx"), cached.figures_workbook, "hangzhou_atlas_figures.xlsx", where=c2)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import cached, state
 from components.data_auth import editors, sign_in_form, sign_out_button
-from components.data_map import build_preview_map
+from components.data_map import build_landing_map, build_preview_map
 from components.i18n import t
 from components.map import render_map
 from geodata import ingest as importer
@@ -51,10 +51,11 @@ tab_import, tab_edit, tab_history = st.tabs([t("data.tab.import"), t("data.tab.e
 
 
 def _import_tab() -> None:
+    # A new uploader after every write: the result, then a fresh start (no stale preview).
     upload = st.file_uploader(
         t("data.import.upload"),
         type=["zip", "gpkg", "geojson", "json", "kml", "kmz", "csv", "xlsx"],
-        key=K["upload"],
+        key=f"{K['upload']}_{st.session_state.get(K['upload_round'], 0)}",
         max_upload_size=importer.MAX_UPLOAD_BYTES // (1024 * 1024),
     )
     if upload is not None:
@@ -84,25 +85,48 @@ def _import_tab() -> None:
             st.error(t("data.import.no_crs"))
             return
         by_crs = {c.crs: c for c in candidates}
+        apart = importer.candidate_distances(candidates)
         crs = st.selectbox(
             t("data.import.crs"),
             list(by_crs),
             format_func=lambda c: t(
-                "data.import.crs_option",
+                "ingest.crs_option" if len(by_crs) > 1 else "data.import.crs_option",
                 label=importer.crs_label(c),
                 lon=f"{by_crs[c].centre[0]:.4f}",
                 lat=f"{by_crs[c].centre[1]:.4f}",
+                metres=f"{apart[c]:,.0f}",
             ),
             key=K["crs"],
             help=t("data.import.crs_help"),
         )
-        st.markdown(f"**{t('data.import.mapping')}**")
-        suggested = importer.suggest_mapping(raw.columns, backend.mapping(source))
+        if max(apart.values()) > 1:  # degrees: the datums disagree by hundreds of metres
+            st.caption(t("ingest.crs_hint") + " " + t("ingest.crs_spread", metres=f"{max(apart.values()):,.0f}"))
+            render_map(
+                build_landing_map(importer.landing_points(raw.frame, candidates), importer.crs_label, crs),
+                None,
+                key="data_landing_map",
+                height=300,
+                returned_objects=(),
+            )
+        st.markdown(f"**{t('ingest.mapping')}**")
+        remembered = backend.mapping(source)
+        suggested, suggested_code = importer.suggest_columns(raw, crs, remembered)
         none = "—"
+        code_options = [none, *raw.columns]
+        code_column = st.selectbox(
+            t("ingest.code_column"),
+            code_options,
+            index=code_options.index(suggested_code) if suggested_code in code_options else 0,
+            format_func=lambda c: t("ingest.code_generated") if c == none else c,
+            key=f"data_code_{source}",
+            help=t("ingest.code_help"),
+        )
+        code_column = None if code_column == none else code_column
         mapping: dict[str, str] = {}
         cols = st.columns(3)
+        fields = [f for f in importer.IMPORT_FIELDS if f != "parcel_code"]
         for i, col in enumerate(raw.columns):
-            options = [none, *importer.IMPORT_FIELDS]
+            options = [none, *fields]
             default = suggested.get(col, none)
             chosen = cols[i % 3].selectbox(
                 col,
@@ -115,7 +139,7 @@ def _import_tab() -> None:
                 mapping[col] = chosen
         remove_missing = st.checkbox(t("data.import.remove_missing", source=source), key=K["remove_missing"])
         try:
-            prepared = importer.prepare(raw, crs, mapping, source, cached.layer("districts"))
+            prepared = importer.prepare(raw, crs, mapping, source, cached.layer("districts"), code_column)
         except importer.ImportRefused as err:
             st.error(_message(err))
             return
@@ -130,7 +154,11 @@ def _import_tab() -> None:
                 ),
                 hide_index=True,
             )
-        plan = importer.plan_changes(backend.read_parcels(), prepared.parcels, source, remove_missing)
+        # The confirm button writes the plan previewed in the run that drew it, not one
+        # recomputed now: an edit made meanwhile is refused, never overwritten.
+        previewed = st.session_state.get(K["preview"])
+        plan = importer.preview(backend, prepared, source, remove_missing)
+        st.session_state[K["preview"]] = plan
         counts = plan.counts
         st.subheader(
             t("data.import.preview", add=counts["add"], change=counts["change"], remove=counts["remove"])
@@ -138,25 +166,44 @@ def _import_tab() -> None:
         labels = {a: t(f"data.action.{a}") for a in ("add", "change", "remove")}
         render_map(
             build_preview_map(
-                plan.geometries, labels, cached.layer("districts"), st.session_state[state.BASEMAP]
+                plan.geometries,
+                {**labels, "before": t("ingest.before")},
+                cached.layer("districts"),
+                st.session_state[state.BASEMAP],
+                before=plan.before,
             ),
             None,
             key="data_preview_map",
             height=420,
             returned_objects=(),
         )
-        st.dataframe(plan.table.assign(action=plan.table["action"].map(labels)), hide_index=True)
+        st.dataframe(
+            plan.table.assign(action=plan.table["action"].map(labels)).rename(columns={"moved_m": t("ingest.moved")}),
+            hide_index=True,
+        )
+        moves_ok = False
+        if plan.needs_move_confirmation:
+            metres = f"{plan.max_move_m:,.0f}"
+            st.warning(t("ingest.moves_warning", limit=f"{importer.CONFIRM_MOVE_M:g}", metres=metres))
+            moves_ok = st.checkbox(t("ingest.confirm_moves", metres=metres), key=K["moves_ok"])
         if not plan.changes:
             st.info(t("data.import.nothing"))
         elif st.button(t("data.import.confirm", count=len(plan.changes)), type="primary", key="data_confirm"):
+            written = previewed if previewed is not None else plan
             try:
-                backend.apply_changeset(plan.changes, user, note=f"import {upload.name}")
-                backend.save_mapping(source, mapping)
+                importer.confirm(backend, written, user, f"import {upload.name}", moves_ok)
+                backend.save_mapping(source, importer.remembered_mapping(mapping, code_column))
             except StoreError as err:
                 st.error(_message(err))
             else:
+                done = written.counts
+                st.session_state[K["upload_round"]] = st.session_state.get(K["upload_round"], 0) + 1
+                for key in ("raw", "preview", "moves_ok", "crs", "remove_missing"):
+                    st.session_state.pop(K[key], None)
                 _saved(
-                    t("data.import.done", add=counts["add"], change=counts["change"], remove=counts["remove"])
+                    t("data.import.done", add=done["add"], change=done["change"], remove=done["remove"])
+                    + " "
+                    + t("ingest.started_fresh")
                 )
 
 
@@ -220,15 +267,23 @@ with tab_edit:
             try:
                 backend.update_parcel(pid, values, loaded[1], user)
             except ConflictError as err:
-                st.error(_message(err))
-                if st.button(t("data.edit.reload"), key="data_reload"):
-                    st.session_state.pop(K["loaded"], None)
-                    st.rerun()
+                st.session_state[K["conflict"]] = (pid, _message(err))
             except StoreError as err:
                 st.error(_message(err))
             else:
                 st.session_state.pop(K["loaded"], None)
+                st.session_state.pop(K["conflict"], None)
                 _saved(t("data.edit.saved", parcel=pid))
+        # Drawn on every run while the conflict stands, so its button can act on the next one.
+        conflict = st.session_state.get(K["conflict"])
+        if conflict and conflict[0] == pid:
+            st.error(conflict[1])
+            if st.button(t("data.edit.reload"), key="data_reload"):
+                st.session_state.pop(K["loaded"], None)
+                st.session_state.pop(K["conflict"], None)
+                for key in [k for k in st.session_state if str(k).startswith(f"data_f_{pid}_")]:
+                    del st.session_state[key]  # the form shows the stored values again
+                st.rerun()
 
 with tab_history:
     entries = backend.history(limit=500)

@@ -8,6 +8,7 @@ from components import cached, meeting, state
 from components.basemaps import basemaps, tianditu_key
 from components.i18n import lang, t
 from geodata.domain.tours import load_tours, pack_index, stop_figures
+from geodata.text.markdown import md_escape
 
 K = state.MEETING
 st.session_state.setdefault(K["presenting"], False)
@@ -41,11 +42,11 @@ if not st.session_state.get(K["presenting"]):
             )
         ]
         if tour.summary is not None:
-            st.markdown(f"**{meeting.escape_md(tour.summary.get(LANG))}**")
+            st.markdown(f"**{md_escape(tour.summary.get(LANG))}**")
         st.markdown(
             t("tour.page.stops", n=len(tour.stops))
             + "\n\n"
-            + "\n".join(f"{i + 1}. {meeting.escape_md(s.title.get(LANG))}" for i, s in enumerate(tour.stops))
+            + "\n".join(f"{i + 1}. {md_escape(s.title.get(LANG))}" for i, s in enumerate(tour.stops))
         )
         st.button(t("tour.page.start"), key=K["start"], type="primary", on_click=meeting.start)
         st.caption(t("tour.page.keys"))

@@ -12,8 +12,6 @@ from geodata.model.schema import FOCUS_DISTRICTS
 
 layers = cached.all_layers()
 indicators = cached.table("indicators")
-title_col = "title_en" if lang() == "en" else "title_zh"
-source_titles = dict(zip(*(cached.table("sources")[c] for c in ("file", title_col)), strict=True))
 districts = layers["districts"]
 district_names = list(FOCUS_DISTRICTS) + [n for n in districts["name_zh"] if n not in FOCUS_DISTRICTS]
 
@@ -71,13 +69,13 @@ with col_side, layout.dashboard_side():
         area_figs = key_figures(indicators, str(props.get("name_zh", "")), lang())
         if area_figs:
             st.markdown("**" + t("overview.key_figures", area=place(props["name_zh"])) + "**")
-            cards.render_figures(area_figs, source_titles)
+            cards.render_figures(area_figs)
         st.divider()
 
     st.subheader(t("overview.key_figures", area=place(district)))
     figs = key_figures(indicators, district, lang())
     if figs:
-        cards.render_figures(figs, source_titles)
+        cards.render_figures(figs)
         more = figure_count(indicators, district) - len(figs)
         if more > 0:
             st.caption(t("overview.more_figures", count=more, area=place(district)))

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from components import cached
+from components.downloads import csv_button
 from components.i18n import lang, place, t
-from components.policy_view import build_budget_chart, esc, render_matches
+from components.policy_view import build_budget_chart, render_matches
 from geodata.domain.policies import (
     CURRENCY_UNIT,
     DISTRICT_QUOTES,
@@ -19,15 +20,16 @@ from geodata.domain.policies import (
     news_caveat,
     sector_options,
 )
+from geodata.domain.sources import cite
 from geodata.model.schema import DISTRICT_NAMES
 from geodata.text.formats import term
+from geodata.text.markdown import md_escape
 
 ANY_SECTOR = "不限行业"  # the "any sector" choice (a value, shown translated)
 code = lang()
 
 policies = cached.table("policies")
 sources = cached.table("sources")
-source_titles = dict(zip(sources["file"], sources["title_zh"], strict=True))
 with_policies = districts_with_policies(policies)
 district_choices = with_policies + [d for d in DISTRICT_NAMES if d not in with_policies]
 
@@ -101,23 +103,22 @@ if district not in with_policies:
         )
     )
 elif not matches:
-    st.info(t("policy_page.no_sector", district=place(district), sector=esc(term(sector, "sector", code))))
+    st.info(t("policy_page.no_sector", district=place(district), sector=md_escape(term(sector, "sector", code))))
 else:
     n_est = sum(m.estimate_text is not None for m in matches)
     st.subheader(t("policy_page.count", district=place(district), count=len(matches)))
     st.caption(t("policy_page.estimates", count=n_est, note=indicative_note(code)))
     caveat = news_caveat(sources, {m.source for m in matches}, code)
     if caveat:
-        st.warning(esc(caveat))
+        st.warning(md_escape(caveat))
     for text, source in DISTRICT_QUOTES.get(district, ()):
-        st.caption(t("policy_page.district_quote", text=esc(text), source=esc(source)))
+        st.caption(t("policy_page.district_quote", text=md_escape(text), source=md_escape(cite(source, code, sources))))
     render_matches(matches, code)
-    st.download_button(
+    csv_button(
         t("policy_page.download"),
-        matches_frame(matches, code).to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"policy_matches_{district}.csv",
-        mime="text/csv",
-        key="policy_download_matches",
+        lambda: matches_frame(matches, code),
+        f"policy_matches_{district}.csv",
+        "policy_download_matches",
     )
 
 if district == "滨江区":
@@ -126,18 +127,15 @@ if district == "滨江区":
     st.plotly_chart(
         build_budget_chart(
             lines,
-            budget_footnote(lines, budget_exclusions(policies, district, code), source_titles, code),
+            budget_footnote(lines, budget_exclusions(policies, district, code), sources, code),
             code,
         ),
         key="policy_budget_chart",
         config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3}},
     )
-    st.download_button(
+    csv_button(
         t("policy_page.download_chart"),
-        lines.rename(columns={c: t(f"policy_page.budget_col.{c}") for c in lines.columns})
-        .to_csv(index=False)
-        .encode("utf-8-sig"),
-        file_name="binjiang_budget_lines.csv",
-        mime="text/csv",
-        key="policy_download_budget",
+        lines.rename(columns={c: t(f"policy_page.budget_col.{c}") for c in lines.columns}),
+        "binjiang_budget_lines.csv",
+        "policy_download_budget",
     )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import cached
+from components.downloads import csv_button
 from components.i18n import lang, place, t
 from geodata.model.schema import INDICATOR_CATEGORIES
 from geodata.text.formats import format_date, format_period, indicator_name, term, unit_label
@@ -71,12 +72,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.download_button(
-    t("sources.download"),
-    shown.to_csv(index=False).encode("utf-8-sig"),
-    file_name="indicators.csv",
-    mime="text/csv",
-)
+csv_button(t("sources.download"), shown, "indicators.csv")
 st.caption(t("sources.download_note"))
 
 st.subheader(t("sources.quality"))

@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from components import cached, state
+from components.downloads import csv_button
 from components.export_panel import export_choropleth, export_projects
 from components.i18n import lang, place, t
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
 from geodata.domain.areas import choropleth_indicators, choropleth_values, classify
 from geodata.domain.figures import format_value
+from geodata.domain.sources import cite_cells
 from geodata.text.formats import format_period, indicator_name, unit_label
 
 layers = cached.all_layers()
@@ -112,6 +114,7 @@ if view == "choropleth":
                 for v, u, q in zip(known["value"], known["unit"], known["qualifier"], strict=True)
             ],
             period=[format_period(p, code) for p in known["period"]],
+            source=cite_cells(known["source"], code),
         )
         st.dataframe(
             shown[["area", "value_text", "period", "source", "note"]].rename(
@@ -122,13 +125,7 @@ if view == "choropleth":
             hide_index=True,
             width="stretch",
         )
-        st.download_button(
-            t("common.download_csv"),
-            table.to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"choropleth_{indicator}.csv",
-            mime="text/csv",
-            key="thematic_choropleth_csv",
-        )
+        csv_button(t("common.download_csv"), table, f"choropleth_{indicator}.csv", "thematic_choropleth_csv")
 
 else:
     projects = layers["projects"]
@@ -161,6 +158,7 @@ else:
         listing = listing.assign(
             district=[place(d) for d in listing["district"]],
             parent=[place(p) if isinstance(p, str) else "" for p in listing["parent"]],
+            source=cite_cells(listing["source"], code),
         )
         columns = ("name", "investment", "district", "parent", "source")
         st.dataframe(
@@ -179,13 +177,11 @@ else:
             )
         )
         st.caption(t("thematic.currency_note", named=t("thematic.named", items=named) if named else ""))
-        st.download_button(
+        csv_button(
             t("common.download_csv"),
-            projects.drop(columns="geometry")
-            .assign(lon=projects.geometry.x.round(6), lat=projects.geometry.y.round(6))
-            .to_csv(index=False)
-            .encode("utf-8-sig"),
-            file_name="projects.csv",
-            mime="text/csv",
-            key="thematic_projects_csv",
+            lambda: projects.drop(columns="geometry").assign(
+                lon=projects.geometry.x.round(6), lat=projects.geometry.y.round(6)
+            ),
+            "projects.csv",
+            "thematic_projects_csv",
         )

@@ -56,12 +56,18 @@ def data_version() -> tuple[str, int]:
     return _pack_version(), revision()
 
 
-@st.cache_data(show_spinner=False)
+# Bounded: every write makes a new revision, and an unbounded cache would keep a copy of the
+# parcels for each one for the life of the process. Room for every layer at two revisions
+# (the current one and the one being replaced), and a time limit for entries nobody asks for.
+_LAYER_ENTRIES = 2 * len(LAYERS)
+
+
+@st.cache_data(show_spinner=False, max_entries=_LAYER_ENTRIES, ttl="1h")
 def _layer(name: str, version: str, rev: int = 0) -> gpd.GeoDataFrame:
     return backend().read_layer(name)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
 def _table(name: str, version: str) -> pd.DataFrame:
     return backend().read_table(name)
 
@@ -78,7 +84,7 @@ def all_layers() -> dict[str, gpd.GeoDataFrame]:
     return {name: layer(name) for name in LAYERS}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=2, ttl="1h")
 def _figures_workbook(version: str) -> bytes:
     from geodata.export.tables import to_xlsx
 
@@ -124,22 +130,14 @@ def parcel_anchors():
 def _parcel_lookup(
     version: str, rev: int
 ) -> tuple[dict[str, list[str]], frozenset[str], dict[str, dict[str, str]]]:
-    from geodata.domain.parcels import filter_options
+    from geodata.domain.parcels import filter_options, parcel_labels
 
     parcels = _shared_layers(version, rev)["parcels"]
+    # a parcel without a name (files often carry only a code) is shown by its code, then its id
     return (
         filter_options(parcels),
         frozenset(parcels["id"]),
-        {
-            "zh": dict(zip(parcels["id"], parcels["name_zh"], strict=True)),
-            "en": dict(
-                zip(
-                    parcels["id"],
-                    parcels.get("name_en", parcels["name_zh"]).fillna(parcels["name_zh"]),
-                    strict=True,
-                )
-            ),
-        },
+        {code: parcel_labels(parcels, code) for code in ("zh", "en")},
     )
 
 
@@ -149,9 +147,36 @@ def parcel_lookup() -> tuple[dict[str, list[str]], frozenset[str], dict[str, dic
     return _parcel_lookup(_store()[1], revision())
 
 
+@st.cache_data(show_spinner=False, max_entries=8, ttl="1h")
+def _parcel_file(kind: str, query, version: str, rev: int) -> bytes:  # type: ignore[no-untyped-def]
+    from geodata.domain.parcels import filter_parcels
+    from geodata.export.tables import parcel_download
+    from geodata.geo.viewport import subset_anchors
+
+    parcels = _shared_layers(version, rev)["parcels"]
+    shown = filter_parcels(parcels, query)
+    xy = subset_anchors(_parcel_anchors(version, rev), parcels.index, shown.index)
+    return parcel_download(shown, xy, kind)
+
+
+def parcel_file(kind: str, query) -> bytes:  # type: ignore[no-untyped-def]
+    """A parcel download (``geodata.export.tables.PARCEL_FILES``) of the parcels ``query`` lists,
+    built once per store revision and query and shared by every session that asks for it
+    (all 100,000 parcels as Excel take seconds; asked by a room at once, they were built once each)."""
+    return _parcel_file(kind, query, _store()[1], revision())
+
+
 def reset() -> None:
     """Forget the store handle (tests switch stores between runs in one process)."""
     backend.clear()
     _pack_version.clear()
-    for cached in (_shared_layers, _parcel_anchors, _parcel_lookup):
+    for cached in (
+        _shared_layers,
+        _parcel_anchors,
+        _parcel_lookup,
+        _layer,
+        _table,
+        _figures_workbook,
+        _parcel_file,
+    ):
         cached.clear()

@@ -9,9 +9,11 @@ import streamlit as st
 
 from components.i18n import lang, t
 from geodata.domain.figures import Figure
+from geodata.domain.sources import cite, cite_all, full_citation, source_marks
 from geodata.model.schema import PARCEL_STATUS_ZH
 from geodata.text.formats import format_area_mu, format_value, place, quote_han_runs, quote_zh, term
 from geodata.text.i18n import translate
+from geodata.text.markdown import md_escape
 
 QUALITY_ZH = {
     "indicative": "示意位置（据来源文字描述定位，非测绘边界）",
@@ -167,14 +169,14 @@ def build_figure_cards_html(figures: list[Figure], lang: str = "zh") -> str:
     Examples
     --------
     >>> f = Figure(id="x", area="西湖区", label="产值<script>", display="69.5 亿元", period="2025",
-    ...            period_inferred=False, source="000.txt", quote='他说"好"', subject="")
+    ...            period_inferred=False, source="000_749770bcfb4b1cf3.txt", quote='他说"好"', subject="")
     >>> out = build_figure_cards_html([f])
     >>> "产值&lt;script&gt;" in out and "<script>" not in out.replace("<style>", "")
     True
-    >>> 'title="「他说&quot;好&quot;」' in out
+    >>> 'title="「他说&quot;好&quot;」 —— 「西湖区发布先进制造业三大「新年礼包」' in out  # quote, full title
     True
     """
-    marks = {src: i + 1 for i, src in enumerate(sorted({f.source for f in figures}))}
+    marks = source_marks(f.source for f in figures)
     cards = []
     for f in figures:
         period = html.escape(f.period) if f.period else translate("common.period_unstated", lang)
@@ -185,7 +187,7 @@ def build_figure_cards_html(figures: list[Figure], lang: str = "zh") -> str:
         source_word = html.escape(translate("cards.source", lang))
         cards.append(
             f'<div class="atlas-card" data-figure-id="{html.escape(f.id, quote=True)}" '
-            f'title="{html.escape("「" + f.quote + "」 —— " + f.source, quote=True)}">'
+            f'title="{html.escape("「" + f.quote + "」 —— " + full_citation(f.source, lang), quote=True)}">'
             f"{subject}"
             f'<div class="atlas-card-label">{html.escape(label)}</div>'
             f'<div class="atlas-card-value">{html.escape(f.display)}</div>'
@@ -195,39 +197,53 @@ def build_figure_cards_html(figures: list[Figure], lang: str = "zh") -> str:
     return CARDS_CSS + '<div class="atlas-cards">' + "".join(cards) + "</div>"
 
 
-def render_figures(figures: list[Figure], source_titles: dict[str, str]) -> None:
-    """Figure cards, then numbered sources and, on demand, every quoted sentence.
-
-    ``source_titles`` maps a seed file to its title in the session's language.
-    """
+def render_figures(figures: list[Figure]) -> None:
+    """Figure cards, then the numbered sources (short title, date) and, on demand, every quoted sentence."""
     if not figures:
         return
-    st.markdown(build_figure_cards_html(figures, lang()), unsafe_allow_html=True)
-    sources = sorted({f.source for f in figures})
-    st.caption("　".join(f"[{i + 1}] {src} “{source_titles.get(src, '')}”" for i, src in enumerate(sources)))
+    code = lang()
+    st.markdown(build_figure_cards_html(figures, code), unsafe_allow_html=True)
+    marks = source_marks(f.source for f in figures)
+    st.caption("　".join(f"[{n}] {md_escape(cite(src, code))}" for src, n in marks.items()))
     with st.expander(t("cards.quotes")):
         for f in figures:
-            st.markdown(f"- **{_escape_md(f.display)}** 「{_escape_md(f.quote)}」（{_escape_md(f.source)}）")
+            st.markdown(f"- **{md_escape(f.display)}** 「{md_escape(f.quote)}」 [{marks[f.source]}]")
 
 
 def render_feature_card(name: str, props: dict) -> None:
     """A feature's card: its name (``name_zh``; English name in English), facts, description, source."""
     code = lang()
     title = str(props.get("name_en") or "") if code == "en" else ""
-    st.markdown(f"#### {_escape_md(title or place(name, code))}")
+    st.markdown(f"#### {md_escape(title or place(name, code))}")
     facts = build_feature_facts(props, code)
     st.table({t("cards.col_item"): [k for k, _ in facts], t("cards.col_value"): [v for _, v in facts]})
     if _present(props.get("description_zh")):
         prefix = t("cards.description_zh") + " " if code == "en" else ""
-        st.markdown(f"> {_escape_md(prefix + quote_zh(props['description_zh'], code))}")
-    if _present(props.get("source")):
-        quote = f"　{t('common.quote_label')}：「{props['quote']}」" if _present(props.get("quote")) else ""
-        st.caption(t("common.source_line", source=props["source"]) + quote)
+        st.markdown(f"> {md_escape(prefix + quote_zh(props['description_zh'], code))}")
+    line = source_caption(props, code)
+    if line:
+        st.caption(line)
 
 
-def _escape_md(text: str) -> str:
-    """Markdown-escape text from data (Streamlit does not render raw HTML in markdown)."""
-    out = text
-    for ch in "\\`*_{}[]<>()#+-.!|":
-        out = out.replace(ch, "\\" + ch)
-    return out
+def source_caption(props: dict, lang: str = "zh") -> str:
+    r"""A feature's source line for ``st.caption`` (Markdown): the source and its quote, escaped.
+
+    Both come from data (an imported file names its own source), so a link or an image in
+    them is shown as text, never followed or loaded.
+
+    Examples
+    --------
+    >>> print(source_caption({"source": "[点我](http://evil.example)", "quote": "![x](http://x.example/a.png)"}))
+    来源：\[点我\]\(http\://evil\.example\)　原文：「\!\[x\]\(http\://x\.example/a\.png\)」
+    >>> source_caption({"source": None})
+    ''
+    """
+    if not _present(props.get("source")):
+        return ""
+    # a seed is cited by its short title and date; an imported file's own source name as it is
+    line = translate("common.source_line", lang, source=md_escape(cite_all([props["source"]], lang)))
+    if _present(props.get("quote")):
+        line += f"　{translate('common.quote_label', lang)}：「{md_escape(props['quote'])}」"
+    return line
+
+

@@ -24,8 +24,14 @@ def sign_in_form(configured: dict[str, str]) -> None:
     """The sign-in form; on success the session holds the editor's name and the page reruns."""
     with st.form("data_sign_in"):
         st.subheader(t("data.auth.title"))
-        name = st.text_input(t("data.auth.name"), key=state.DATA["sign_name"])
-        password = st.text_input(t("data.auth.password"), type="password", key=state.DATA["sign_password"])
+        # bounded in the browser; the server refuses longer values unchecked as well
+        name = st.text_input(t("data.auth.name"), key=state.DATA["sign_name"], max_chars=users.MAX_NAME)
+        password = st.text_input(
+            t("data.auth.password"),
+            type="password",
+            key=state.DATA["sign_password"],
+            max_chars=users.MAX_PASSWORD,
+        )
         submitted = st.form_submit_button(t("data.auth.submit"))
     if submitted:
         if users.sign_in(configured, name, password):

@@ -19,7 +19,9 @@ from components.basemaps import basemaps, tianditu_key
 from components.i18n import lang, t
 from geodata.export.brochure import BrochureConfig, build_brochure
 from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, render_chart
+from geodata.export.limits import MAX_BROCHURE_PARCELS, megapixels, picture_allowed
 from geodata.export.picture import BasemapChoice, MapContent, MapView, PictureSpec, render_picture
+from geodata.export.queue import EXPORTS, QueueFull
 
 #: How long the server waits for a tile before drawing the offline basemap (seconds).
 TILE_TIMEOUT = 2.0
@@ -35,6 +37,21 @@ def basemap_choice(key: str) -> BasemapChoice:
         tiles=tuple((s.url, s.subdomains if "{s}" in s.url else "", s.max_zoom) for s in bm.tiles),
         crs=bm.crs,
     )
+
+
+def queued(job):  # type: ignore[no-untyped-def]
+    """Run a heavy export through the process-wide queue, showing the place in line while it waits.
+
+    Returns the job's result, or None (with a message) when the queue is full.
+    """
+    waiting = st.empty()
+    try:
+        return EXPORTS.run(job, on_wait=lambda ahead: waiting.info(t("exportcap.waiting", ahead=ahead)))
+    except QueueFull:
+        st.warning(t("exportcap.busy"))
+        return None
+    finally:
+        waiting.empty()
 
 
 def _key(page: str, name: str) -> str:
@@ -61,6 +78,9 @@ def render_export_panel(
     """An expander with the picture export (PNG + one-page PDF) and the charts alone (PNG + SVG)."""
     with st.expander(t("export.panel.title"), icon=":material/download:"):
         st.caption(t("export.panel.help"))
+        st.caption(t("exportcap.picture_caps", mp=megapixels()))
+        if not tianditu_key():  # setup advice for whoever exports, never on the public sidebar
+            st.caption(t("common.basemap.tianditu_key"))
         c1, c2 = st.columns(2)
         # keyed by the default text, so a new selection on the page brings its own title back
         title_key, subtitle_key = _key(page, f"title_{title}"), _key(page, f"subtitle_{subtitle}")
@@ -103,20 +123,26 @@ def render_export_panel(
                 charts=tuple(c for c in charts if c.title in picked),
             )
             started = time.perf_counter()
-            try:
-                with st.spinner(t("export.panel.making")):
-                    picture = render_picture(
-                        layers,
-                        view,
-                        spec,
-                        basemap_choice(basemap),
-                        content,
-                        sources,
-                        tile_timeout=TILE_TIMEOUT,
-                    )
-            except (ValueError, OSError) as exc:
-                st.error(t("export.panel.error", reason=str(exc)))
+            picture = None
+            if not picture_allowed(spec.size, spec.resolution):  # refused before any work
+                st.warning(t("exportcap.picture_too_large", mp=megapixels()))
             else:
+                try:
+                    with st.spinner(t("export.panel.making")):
+                        picture = queued(
+                            lambda: render_picture(
+                                layers,
+                                view,
+                                spec,
+                                basemap_choice(basemap),
+                                content,
+                                sources,
+                                tile_timeout=TILE_TIMEOUT,
+                            ),
+                        )
+                except (ValueError, OSError) as exc:
+                    st.error(t("export.panel.error", reason=str(exc)))
+            if picture is not None:
                 st.session_state[_key(page, "result")] = (picture, time.perf_counter() - started, spec.title)
         result = st.session_state.get(_key(page, "result"))
         if result is not None:
@@ -161,13 +187,17 @@ def _chart_alone(page: str, charts: Sequence[ChartSpec]) -> None:
     res = st.session_state[_key(page, "resolution")]
     d1, d2 = st.columns(2)
     stem = _safe_name(chart.title)
-    # charts are small: drawn when asked, each in well under a second
+    # drawn when asked; a chart page is as many pixels as a map picture, so the same cap and queue
     if d1.button(t("export.panel.make_chart"), key=_key(page, "chart_make")):
-        st.session_state[_key(page, "chart_files")] = (
-            chart.title,
-            render_chart(chart, size, res, "png", lang()),
-            render_chart(chart, size, res, "svg", lang()),
-        )
+        if not picture_allowed(size, res):
+            st.warning(t("exportcap.picture_too_large", mp=megapixels()))
+        else:
+            code = lang()
+            files = queued(
+                lambda: (render_chart(chart, size, res, "png", code), render_chart(chart, size, res, "svg", code))
+            )
+            if files is not None:
+                st.session_state[_key(page, "chart_files")] = (chart.title, *files)
     made = st.session_state.get(_key(page, "chart_files"))
     if made is not None and made[0] == chart.title:
         d1.download_button(
@@ -214,34 +244,45 @@ def render_brochure_panel(
         names = dict(zip(parcels["id"], parcels["name_en" if lang() == "en" else "name_zh"], strict=True))
     offered = list(names) if choices is None else list(choices)
     with st.expander(t("export.brochure.button"), icon=":material/picture_as_pdf:"):
+        st.caption(t("exportcap.brochure_caps", max=MAX_BROCHURE_PARCELS))
+        if not brochure_config().contact:
+            # the brochure leaves an unconfigured contact out; how to configure it is said here, to
+            # whoever makes brochures, never printed for an investor
+            st.caption(t("publish.contact_hint"))
         picked = st.multiselect(
             t("export.brochure.pick"),
             offered,
             default=[p for p in preselected if p in set(offered)],
-            format_func=names.get,
+            format_func=lambda p: names.get(p) or str(p),
             key="export_brochure_pick",
+            max_selections=MAX_BROCHURE_PARCELS,  # enforced again by build_brochure
         )
         if st.button(t("export.brochure.button"), key="export_brochure_make", type="primary"):
             if not picked:
                 st.warning(t("export.brochure.none"))
+            elif len(picked) > MAX_BROCHURE_PARCELS:
+                st.warning(t("exportcap.brochure_too_many", max=MAX_BROCHURE_PARCELS))
             else:
                 bar = st.progress(0.0, text=t("export.brochure.making", done=0, total=len(picked)))
                 started = time.perf_counter()
                 try:
-                    pdf = build_brochure(
-                        parcels.set_index("id").loc[picked].reset_index(),
-                        layers,
-                        policies,
-                        sources,
-                        brochure_config(),
-                        lang(),
-                        on_progress=lambda done, total: bar.progress(
-                            done / total, text=t("export.brochure.making", done=done, total=total)
+                    pdf = queued(
+                        lambda: build_brochure(
+                            parcels.set_index("id").loc[picked].reset_index(),
+                            layers,
+                            policies,
+                            sources,
+                            brochure_config(),
+                            lang(),
+                            on_progress=lambda done, total: bar.progress(
+                                done / total, text=t("export.brochure.making", done=done, total=total)
+                            ),
                         ),
                     )
                 except (ValueError, OSError) as exc:
                     st.error(t("export.panel.error", reason=str(exc)))
-                else:
+                    pdf = None
+                if pdf is not None:
                     st.session_state["export_brochure_pdf"] = (
                         pdf,
                         len(picked),
@@ -298,7 +339,7 @@ def export_overview(
     render_export_panel(
         "overview", map_key, layers, sources, basemap,
         t("export.map.title.overview"), f"{shown} · {t('export.map.subtitle.default')}", view,
-        MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown),
+        MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown, sources=sources),
     )  # fmt: skip
 
 
@@ -312,7 +353,7 @@ def export_areas(
     render_export_panel(
         "areas", map_key, layers, sources, basemap,
         t("export.map.title.areas", area=shown), t("export.map.subtitle.default"), view,
-        MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown),
+        MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown, sources=sources),
     )  # fmt: skip
 
 

@@ -27,6 +27,8 @@ from components import cached, state
 from components.charts import FONT, wrap
 from components.i18n import lang
 from components.map import build_layers_group, build_overview_map, render_map, to_display_point
+from geodata.domain.sources import cite, full_citation
+from geodata.domain.sources import source_marks as _marks
 from geodata.domain.tours import PackIndex, Stop, StopFigure, Tour, feature_name, step
 from geodata.text.formats import format_period, unit_label
 from geodata.text.i18n import translate
@@ -146,14 +148,6 @@ KEYS_JS = """
 """
 
 
-def escape_md(text: str) -> str:
-    r"""Text from a tour file, safe to put into Streamlit markdown (no formatting, no HTML).
-
-    >>> escape_md("1. <b>*A*</b>")
-    '1\\. \\<b\\>\\*A\\*\\</b\\>'
-    """
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
-
 
 def keys_script() -> str:
     """The keyboard and map-sizing script, with the key map and button keys filled in."""
@@ -195,8 +189,13 @@ def _period(f: StopFigure, lang: str) -> str:
 
 
 def source_marks(figures: list[StopFigure]) -> dict[str, int]:
-    """Source file -> its footnote number, in name order."""
-    return {src: i + 1 for i, src in enumerate(sorted({f.source for f in figures}))}
+    """Source file -> its footnote number, in name order (the numbers cite by title, ``cite_marks``)."""
+    return _marks(f.source for f in figures)
+
+
+def cite_marks(figures: list[StopFigure], lang: str, sep: str) -> str:
+    """The numbered sources of a stop by short title and date: ``[1] 「…」，2026年2月``."""
+    return sep.join(f"[{n}] {cite(src, lang)}" for src, n in source_marks(figures).items())
 
 
 def build_stop_cards_html(figures: list[StopFigure], lang: str) -> str:
@@ -216,7 +215,7 @@ def build_stop_cards_html(figures: list[StopFigure], lang: str) -> str:
         subject = f"{f.subject} · " if f.subject else ""
         cards.append(
             f'<div class="meeting-card" data-figure-id="{html.escape(f.id, quote=True)}" '
-            f'title="{html.escape("「" + f.quote + "」 — " + f.source, quote=True)}">'
+            f'title="{html.escape("「" + f.quote + "」 — " + full_citation(f.source, lang), quote=True)}">'
             f'<div class="meeting-card-label">{html.escape(subject + f.label)}</div>'
             f'<div class="meeting-card-value">{html.escape(f.display)}</div>'
             f'<div class="meeting-card-meta">{html.escape(_period(f, lang))} · [{marks[f.source]}]</div>'
@@ -244,8 +243,7 @@ def build_stop_chart(figures: list[StopFigure], title: str, lang: str) -> go.Fig
     texts = [f"{f.subject} · {f.label}" if f.subject else f.label for f in rows]
     # English wraps between words; Chinese has no spaces and wraps anywhere
     labels = ["<br>".join(textwrap.wrap(x, 26)) if lang == "en" else wrap(x, 13) for x in texts]
-    sources = "; ".join(f"[{n}] {src}" for src, n in source_marks(figures).items())
-    notes = [translate("tour.chart.source", lang, sources=sources)]
+    notes = [translate("tour.chart.source", lang, sources=cite_marks(figures, lang, "; "))]
     fig = go.Figure(
         go.Bar(
             x=[f.value for f in rows],
@@ -383,12 +381,7 @@ def render_stop_text(
             key=f"meeting_chart_{tour.id}_{i}_{lang}",
         )
     if figures:
-        marks = source_marks(figures)
-        notes.append(
-            translate(
-                "tour.stop.sources", lang, sources="  ".join(f"[{n}] {src}" for src, n in marks.items())
-            )
-        )
+        notes.append(translate("tour.stop.sources", lang, sources=cite_marks(figures, lang, "  ")))
     st.markdown(
         "".join(f'<div class="meeting-note">{html.escape(n)}</div>' for n in notes), unsafe_allow_html=True
     )

@@ -13,11 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.cards import _escape_md
 from geodata.domain.figures import format_number
 from geodata.domain.policies import KIND_ORDER, Match, budget_footnote
+from geodata.domain.sources import cite_all
 from geodata.text.formats import quote_zh, term, unit_text
 from geodata.text.i18n import translate
+from geodata.text.markdown import md_escape
 
 STATUS_COLOR = {
     "met": "green",
@@ -28,21 +29,6 @@ STATUS_COLOR = {
 }
 BAR_COLOR = "#2f6f9f"
 
-
-def esc(text: object) -> str:
-    """Markdown-escape text from data, including what Streamlit's markdown adds (math, emoji, strike).
-
-    Examples
-    --------
-    >>> print(esc("<script>alert(1)</script>"))
-    \\<script\\>alert\\(1\\)\\</script\\>
-    >>> print(esc("$x$ :smile: ~~s~~"))
-    \\$x\\$ \\:smile\\: \\~\\~s\\~\\~
-    """
-    out = _escape_md(str(text))
-    for ch in "$:~":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def build_match_markdown(m: Match, lang: str = "zh") -> str:
@@ -65,40 +51,40 @@ def build_match_markdown(m: Match, lang: str = "zh") -> str:
     if lang == "en":
         # the pack's English summary is a translation: marked as such, the Chinese title beside it
         title = (
-            f"**{esc(m.measure_en)}** {translate('policy_view.translation', lang)}　「{esc(m.measure)}」"
+            f"**{md_escape(m.measure_en)}** {translate('policy_view.translation', lang)}　「{md_escape(m.measure)}」"
             if m.measure_en
-            else f"「{esc(m.measure)}」"
+            else f"「{md_escape(m.measure)}」"
         )
     else:
-        title = f"**{esc(m.measure)}**"
-    lines = [f"{title}　{esc(sector)} · {esc(kind)}"]
-    condition = esc(quote_zh(m.condition, lang)) if m.condition else translate("policy_view.unstated", lang)
+        title = f"**{md_escape(m.measure)}**"
+    lines = [f"{title}　{md_escape(sector)} · {md_escape(kind)}"]
+    condition = md_escape(quote_zh(m.condition, lang)) if m.condition else translate("policy_view.unstated", lang)
     lines.append(f"- {translate('policy_view.condition', lang)}{condition}")
     if m.threshold_text:
         color = STATUS_COLOR[m.threshold_status]
         lines.append(
-            f"- {translate('policy_view.threshold', lang)}{esc(m.threshold_text)}　:{color}[{status}]"
+            f"- {translate('policy_view.threshold', lang)}{md_escape(m.threshold_text)}　:{color}[{status}]"
         )
     else:
         lines.append(f"- {translate('policy_view.threshold', lang)}{status}")
     if m.cap_text:
-        lines.append(f"- {translate('policy_view.cap', lang)}{esc(m.cap_text)}")
+        lines.append(f"- {translate('policy_view.cap', lang)}{md_escape(m.cap_text)}")
     if m.rate_text:
-        lines.append(f"- {translate('policy_view.rate', lang)}{esc(m.rate_text)}")
+        lines.append(f"- {translate('policy_view.rate', lang)}{md_escape(m.rate_text)}")
     if m.budget_text:
-        lines.append(f"- {translate('policy_view.budget', lang)}{esc(m.budget_text)}")
+        lines.append(f"- {translate('policy_view.budget', lang)}{md_escape(m.budget_text)}")
     if m.estimate_text:
         lines.append(
-            f"- {translate('policy_view.estimate', lang)}**{esc(m.estimate_text)}**{translate('policy_view.paren', lang, text=esc(m.explanation))}"
+            f"- {translate('policy_view.estimate', lang)}**{md_escape(m.estimate_text)}**{translate('policy_view.paren', lang, text=md_escape(m.explanation))}"
         )
     else:
         lines.append(
-            f"- {translate('policy_view.no_estimate', lang)}{translate('policy_view.paren', lang, text=esc(m.explanation))}"
+            f"- {translate('policy_view.no_estimate', lang)}{translate('policy_view.paren', lang, text=md_escape(m.explanation))}"
         )
     if m.note:
-        lines.append(f"- {translate('policy_view.note', lang)}{esc(m.note)}")
+        lines.append(f"- {translate('policy_view.note', lang)}{md_escape(m.note)}")
     lines.append(
-        f"\n{translate('policy_view.source', lang, source=esc(m.source))}　{translate('policy_view.quote', lang)}「{esc(m.quote)}」"
+        f"\n{translate('policy_view.source', lang, source=md_escape(cite_all([m.source], lang)))}　{translate('policy_view.quote', lang)}「{md_escape(m.quote)}」"
     )
     return "\n".join(lines)
 

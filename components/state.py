@@ -72,6 +72,9 @@ DATA = {
     for name in (
         "user", "upload", "source", "crs", "remove_missing", "parcel", "loaded", "flash", "revert_id",
         "sign_name", "sign_password", "raw",
+        # the import's previewed plan (written as seen), a counter that gives a fresh
+        # uploader after a write, the move confirmation and an edit conflict to show
+        "preview", "upload_round", "moves_ok", "conflict",
     )
 }  # fmt: skip
 

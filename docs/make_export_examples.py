@@ -65,14 +65,23 @@ def main() -> None:
         render_chart(charts[0], "a4_landscape", "screen", "svg", "zh")
     )
 
-    pdf = build_brochure(
-        layers["parcels"].iloc[:1], layers, policies, sources, BrochureConfig(), "zh", date=DATE
+    # the whole city in English: the longest district names, placed without overlap
+    spec = PictureSpec("Hangzhou: industrial land and clusters", "The whole city, offline basemap",
+                       "a4_landscape", "screen", "en", (), DATE)  # fmt: skip
+    (OUT / "overview_city_en.png").write_bytes(
+        render_picture(layers, MapView.around(d, 0.02), spec, OFFLINE, MapContent(), sources).png
     )
+
     import pypdfium2
 
-    pypdfium2.PdfDocument(pdf)[0].render(scale=110 / 72).to_pil().save(
-        OUT / "brochure_page1.png", optimize=True
-    )
+    # the first parcel has the most crowded close-up (seven neighbours within 1.3 km); no contact
+    # is configured, so the brochure leaves that section out
+    for lang in ("zh", "en"):
+        pdf = build_brochure(
+            layers["parcels"].iloc[:1], layers, policies, sources, BrochureConfig(), lang, date=DATE
+        )
+        name = "brochure_page1.png" if lang == "zh" else "brochure_page1_en.png"
+        pypdfium2.PdfDocument(pdf)[0].render(scale=110 / 72).to_pil().save(OUT / name, optimize=True)
     for path in sorted(OUT.iterdir()):
         print(f"{path.relative_to(REPO)}: {path.stat().st_size / 1e3:,.0f} KB")
 

@@ -21,6 +21,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from geodata.domain.figures import format_number
+from geodata.domain.sources import cite_all
 from geodata.text.formats import format_value, quote_zh, term, unit_text
 from geodata.text.i18n import translate
 
@@ -267,31 +268,17 @@ def news_caveat(sources: pd.DataFrame, files: list[str] | set[str], lang: str = 
 
     Examples
     --------
-    >>> src = pd.DataFrame({"file": ["000.txt", "001.txt"], "kind": ["news", "policy"]})
+    >>> src = pd.DataFrame({"file": ["000.txt", "001.txt"], "kind": ["news", "policy"],
+    ...     "short_zh": ["西湖区发布三大礼包", "杭高新〔2024〕16号"], "published": ["2026-02", ""]})
     >>> news_caveat(src, {"000.txt", "001.txt"})
-    '000.txt 是新闻报道，其中的条款是对政策的转述，不是政策原文；申报条件和标准以政策原文及实施细则为准。'
+    '「西湖区发布三大礼包」，2026年2月 是新闻报道，其中的条款是对政策的转述，不是政策原文；申报条件和标准以政策原文及实施细则为准。'
     >>> news_caveat(src, {"001.txt"}) is None
     True
     """
     news = [f for f in sources.loc[sources["kind"] == "news", "file"] if f in files]
     if not news:
         return None
-    sep = translate("policies.sep", lang)
-    return translate("policies.news_caveat", lang, files=sep.join(sorted(news)))
-
-
-def short_title(title: str) -> str:
-    """A policy's document number when its title carries one, else the title.
-
-    Examples
-    --------
-    >>> short_title("……若干政策意见（杭高新〔2024〕16号）")
-    '杭高新〔2024〕16号'
-    >>> short_title("西湖区发布三大新年礼包")
-    '西湖区发布三大新年礼包'
-    """
-    found = re.search(r"（([^（）]*〔\d{4}〕\d+号)）", title)
-    return found.group(1) if found else title
+    return translate("policies.news_caveat", lang, files=cite_all(news, lang, sources))
 
 
 @dataclass(frozen=True)
@@ -819,20 +806,18 @@ def _measure_name(row: pd.Series, lang: str) -> str:
 def budget_footnote(
     lines: pd.DataFrame,
     exclusions: list[str] | tuple[str, ...] = (),
-    titles: dict[str, str] | None = None,
+    sources_table: pd.DataFrame | None = None,
     lang: str = "zh",
 ) -> str:
     """The chart's footnote: source, that values are minimums, the unit conversion, what is left out.
 
     Examples
     --------
-    >>> budget_footnote(pd.DataFrame({"source": ["001.txt"], "unit": ["亿元"]}), titles={"001.txt": "意见（杭高新〔2024〕16号）"})
-    '来源：001.txt（杭高新〔2024〕16号）。数值为“每年安排预算不少于”的下限（不少于），不是上限或实际支出。换算：1 亿元 = 10,000 万元。'
+    >>> budget_footnote(pd.DataFrame({"source": ["001_6bceb20c9443bdad.txt"], "unit": ["亿元"]}))
+    '来源：「杭高新〔2024〕16号」，2024年10月24日。数值为“每年安排预算不少于”的下限（不少于），不是上限或实际支出。换算：1 亿元 = 10,000 万元。'
     """
-    titles = titles or {}
     files = list(dict.fromkeys(lines["source"])) if len(lines) else []
-    sep = translate("policies.sep", lang)
-    sources = sep.join(f"{f}（{short_title(titles[f])}）" if titles.get(f) else f for f in files) or "—"
+    sources = cite_all(files, lang, sources_table) or "—"
     parts = [
         translate("policies.footnote.sources", lang, sources=sources),
         translate("policies.footnote.minimum", lang),

@@ -26,8 +26,11 @@ import numpy as np
 import pandas as pd
 
 from geodata.domain.parcels import ViewState, nearest_features, parcel_policies, state_to_params
+from geodata.domain.parcels.labels import parcel_label
 from geodata.export.charts import wrap_mixed
 from geodata.export.fonts import rc_params
+from geodata.export.labels import Label, place_labels, point_box
+from geodata.export.limits import MAX_BROCHURE_PARCELS
 from geodata.export.picture import (
     MapContent,
     MapView,
@@ -191,15 +194,38 @@ def key_facts(row: Mapping, lang: str) -> list[tuple[str, str]]:
 
 
 def contact_lines(contact: Mapping[str, str], lang: str) -> list[str]:
-    """The contact block's lines, or where to configure it when nothing is configured.
+    """The contact block's lines; none when nothing is configured (the block is then left out).
 
-    >>> contact_lines({}, "en")[0].startswith("No contact configured")
-    True
+    A brochure is read by investors: how to configure the atlas is the operator's business and
+    is said on the export panel, never printed.
+
+    >>> contact_lines({}, "en")
+    []
     >>> contact_lines({"name": "张三", "phone": "0571-0000"}, "zh")
     ['张三', '0571-0000']
     """
-    lines = [str(contact[k]) for k in CONTACT_FIELDS if _present(contact.get(k))]
-    return lines or [translate("export.brochure.contact_missing", lang)]
+    return [str(contact[k]) for k in CONTACT_FIELDS if _present(contact.get(k))]
+
+
+def known_and_unknown(rows: list[tuple[str, str]], lang: str) -> tuple[list[tuple[str, str]], str]:
+    """The facts a source states, and one line naming those not yet published.
+
+    A parcel whose sources give only its name, district and platform reads as information,
+    not as a form of 待公布 rows.
+
+    >>> known, line = known_and_unknown([("面积", "待公布"), ("所在区", "西湖区"), ("容积率", "待公布")], "zh")
+    >>> known, line
+    ([('所在区', '西湖区')], '待公布：面积、容积率')
+    >>> known_and_unknown([("District", "Xihu")], "en")
+    ([('District', 'Xihu')], '')
+    """
+    unknown = translate("export.fact.unknown", lang)
+    known = [(k, v) for k, v in rows if v != unknown]
+    missing = [k for k, v in rows if v == unknown]
+    if not missing:
+        return known, ""
+    fields = translate("publish.list_sep", lang).join(missing)
+    return known, translate("publish.unknown_line", lang, fields=fields)
 
 
 def _closeup_view(geom) -> MapView:
@@ -268,9 +294,8 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
     m = 0.45
     fig = plt.figure(figsize=(w, h), dpi=96, facecolor="white")
     try:
-        name = str(
-            parcel.get("name_en") if lang == "en" and _present(parcel.get("name_en")) else parcel["name_zh"]
-        )
+        # a parcel whose file gave no name is titled by its code, then its id
+        name, name_zh = parcel_label(parcel, lang), parcel_label(parcel, "zh")
         fig.text(
             m / w,
             1 - 0.38 / h,
@@ -284,8 +309,8 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         sub = " · ".join(str(parcel[c]) for c in ("district", "parent") if _present(parcel.get(c)))
         if bool(parcel.get("synthetic", False)):
             sub = f"{sub} · {t('export.brochure.synthetic')}" if sub else t("export.brochure.synthetic")
-        if lang == "en" and name != parcel["name_zh"]:
-            sub = f"{parcel['name_zh']} · {sub}" if sub else str(parcel["name_zh"])
+        if lang == "en" and name != name_zh:
+            sub = f"{name_zh} · {sub}" if sub else name_zh
         fig.text(m / w, 1 - 1.02 / h, sub, fontsize=10, color="#555", va="top")
 
         near = nearest_features(parcel.geometry, layers, per_layer=2)
@@ -294,8 +319,12 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         content = MapContent(highlight=highlight)
         maps_top, maps_h = h - 1.3, 3.35
         gap = 0.2
+        key_h = 0.0
         loc_w = (w - 2 * m - gap) * 0.42
         close_w = (w - 2 * m - gap) - loc_w
+        # the locator shows where the parcel is in the city: districts and the ring, not every
+        # marker (at the city's scale they pile up into one blot over the centre)
+        base = {k: v for k, v in layers.items() if k in ("districts", "context")}
         for i, (left, width, view, title) in enumerate(
             (
                 (m, loc_w, MapView.around(layers["districts"], 0.02), t("export.brochure.locator")),
@@ -305,11 +334,21 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         ):  # fmt: skip
             ax = fig.add_axes((left / w, (maps_top - maps_h) / h, width / w, (maps_h - 0.25) / h))
             extent = view_extent(view, width / (maps_h - 0.25))
-            draw_map(ax, layers, content, extent, lang, 0.75, None, False)
+            names = draw_map(ax, base if i == 0 else layers, content, extent, lang, 0.75, None, False)
             draw_north_arrow(ax, lang, 0.7)
             draw_scale_bar(ax, extent, 0.75)
-            if i == 1:  # the close-up names the parcel and the nearby features listed below it
-                _label_features(ax, extent, parcel, near, layers)
+            if i == 1:  # the close-up names the parcel and the nearby features listed beside it
+                placed = place_labels(ax, feature_labels(parcel, near, layers), zorder=35)
+                if placed.numbered:  # labels with no free place are numbered; the key under the map
+                    items = "   ".join(f"{n} {name}" for n, name in placed.numbered)
+                    fig.text(left / w, (maps_top - maps_h - 0.04) / h, t("publish.map_key", items=items),
+                             fontsize=6.5, color="#444", va="top")  # fmt: skip
+                    key_h = 0.16
+            # district names keep off the parcel's ring: on the locator it is the point of the map
+            ring = gpd.GeoSeries([parcel.geometry.representative_point()], crs=WGS84).to_crs("EPSG:3857")[0]
+            place_labels(
+                ax, names, zorder=21, halo=2.0, numbers=False, avoid=[point_box(ax, ring.x, ring.y, 10)]
+            )
             fig.text(left / w, (maps_top - 0.22) / h, title, fontsize=9, fontweight="bold", va="bottom")
             if i == 0:  # the close-up's frame on the locator
                 from matplotlib.patches import Rectangle
@@ -318,11 +357,15 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
                 ax.add_patch(Rectangle((ce[0], ce[1]), ce[2] - ce[0], ce[3] - ce[1], fill=False,
                                        edgecolor="#222", linewidth=1.0, zorder=25))  # fmt: skip
 
-        col_top = maps_top - maps_h - 0.2
+        col_top = maps_top - maps_h - 0.2 - key_h
         col_w = (w - 2 * m - 0.3) / 2
         left = _Flow(fig, m, col_top, col_w, h)
         left.write(t("export.brochure.facts"), 11, bold=True, gap=0.06)
-        left.pairs(key_facts(parcel, lang), 8, 0.95 if lang == "zh" else 1.25)
+        known, missing = known_and_unknown(key_facts(parcel, lang), lang)
+        left.pairs(known, 8, 0.95 if lang == "zh" else 1.25)
+        if missing:
+            left.y -= 0.05
+            left.write(missing, 8, color="#555")
 
         right = _Flow(fig, m + col_w + 0.3, col_top, col_w, h)
         right.write(t("export.brochure.surroundings"), 11, bold=True, gap=0.06)
@@ -358,9 +401,11 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         fig.text((w - m - qr_size / 2) / w, (qr_bottom - 0.02) / h, t("export.brochure.qr"), fontsize=7, ha="center",
                  va="top", color="#444")  # fmt: skip
         contact = _Flow(fig, m, qr_bottom + qr_size, w - 2 * m - qr_size - 0.3, h)
-        contact.write(t("export.brochure.contact"), 11, bold=True, gap=0.05)
-        for line in contact_lines(config.contact, lang):
-            contact.write(line, 8.5, gap=0.01)
+        lines = contact_lines(config.contact, lang)
+        if lines:  # without a configured contact the section is left out, not explained
+            contact.write(t("export.brochure.contact"), 11, bold=True, gap=0.05)
+            for line in lines:
+                contact.write(line, 8.5, gap=0.01)
         contact.write(url, 7.5, color="#1f618d")
 
         files = sorted(split_sources([parcel.get("source")]) | {mt.source for mt in matches[:MAX_POLICIES]})
@@ -377,25 +422,28 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         plt.close(fig)
 
 
-def _label_features(ax, extent, parcel, near, layers) -> None:
-    from matplotlib import patheffects
+def feature_labels(parcel, near, layers) -> list[Label]:
+    """Labels for the close-up: the parcel (first, bold), then the nearby features, nearest first.
 
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    labels = [(parcel.geometry, str(parcel["name_zh"]), True)]
+    Points are Web Mercator, as the close-up is drawn; a parcel without a name is labelled by
+    its code, then its id.
+    """
+    items = [(parcel.geometry, parcel_label(parcel, "zh"), True, 0.0)]
     for n in near:
         layer = layers.get(n.layer)
         hit = layer[layer["id"] == n.id] if layer is not None and "id" in layer else None
         if hit is not None and len(hit):
-            labels.append((hit.geometry.iloc[0], n.name_zh, False))
-    pts = gpd.GeoSeries([g.representative_point() for g, _, _ in labels], crs=WGS84).to_crs("EPSG:3857")
-    minx, miny, maxx, maxy = extent
-    for pt, (_, name, own) in zip(pts, labels, strict=True):
-        if minx < pt.x < maxx - (maxx - minx) * 0.15 and miny < pt.y < maxy:
-            ax.annotate(
-                name, (pt.x, pt.y), xytext=(7, 5 if own else -9), textcoords="offset points", zorder=35,
-                fontsize=7 if own else 5.8, fontweight="bold" if own else "normal", color="#222",
-                path_effects=halo, annotation_clip=True,
-            )  # fmt: skip
+            items.append((hit.geometry.iloc[0], n.name_zh, False, float(n.distance_m)))
+    pts = gpd.GeoSeries([g.representative_point() for g, *_ in items], crs=WGS84).to_crs("EPSG:3857")
+    out = []
+    for pt, (geom, name, own, dist) in zip(pts, items, strict=True):
+        # beside a marker (the parcel's ring, 15 px × 0.75, is wider than a feature's, 7 px × 0.75);
+        # an outlined area (a science city) is named inside its outline (gap 0)
+        area = geom.geom_type in ("Polygon", "MultiPolygon") and not own
+        gap = 0.0 if area else 9.0 if own else 4.5
+        out.append(Label(pt.x, pt.y, name, priority=1e9 if own else -dist, size=7 if own else 5.8, bold=own,
+                         gap=gap))  # fmt: skip
+    return out
 
 
 def build_brochure(
@@ -410,6 +458,8 @@ def build_brochure(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """One PDF with one A4 page per parcel (in the given order); ``on_progress(done, total)`` after each page."""
+    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work, refused before anything is loaded
+        raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     import matplotlib
 
     matplotlib.use("Agg", force=False)

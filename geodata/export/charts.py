@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geodata.domain.sources import cite_all
 from geodata.export.fonts import rc_params
 from geodata.geo.styles import BAR_COLOR, PLANNED_COLOR
 from geodata.text.formats import unit_label
@@ -107,14 +108,14 @@ def bar_label(label: str, width_em: float = 13) -> str:
     return "\n".join(line for part in parts for line in wrap_mixed(part, width_em))
 
 
-def chart_note(sources: list[str], lang: str, targets: bool) -> str:
-    """The footnote of an exported chart: its seeds, and what light bars mean when there are any.
+def chart_note(files: list[str], lang: str, targets: bool, sources: pd.DataFrame | None = None) -> str:
+    """The footnote of an exported chart: its sources (short title, date), and what light bars mean.
 
-    >>> chart_note(["000.txt"], "en", True)
-    'Sources: 000.txt. Light bars are targets, plans or forecasts, not outcomes.'
+    >>> chart_note(["003_b3b6829ba2dddcb6.txt"], "en", True)
+    'Sources: "Zijingang Science City: climbing higher from high ground", January 2025. Light bars are targets, plans or forecasts, not outcomes.'
     """
-    joined = ("; " if lang == "en" else "；").join(sources)
-    parts = [translate("export.chart.note_sources", lang, sources=joined)] if sources else []
+    joined = cite_all(files, lang, sources)
+    parts = [translate("export.chart.note_sources", lang, sources=joined)] if files else []
     if targets:
         parts.append(translate("export.chart.note_targets", lang))
     return " ".join(parts) if lang == "en" else "".join(parts)
@@ -178,15 +179,16 @@ def area_charts(
     lang: str,
     groups: tuple[str, ...] | None = None,
     display: str | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> list[ChartSpec]:
     """The bar charts of an area's profile groups, as the area page draws them (same rows, same order).
 
     Examples
     --------
     >>> df = pd.DataFrame([dict(id="a", area="钱塘区", subject="", category="output", indicator="总产值",
-    ...     period="去年", value=3700.0, unit="亿元", qualifier="突破", source="002.txt", quote="q")])
+    ...     period="去年", value=3700.0, unit="亿元", qualifier="突破", source="002_dfcb443e60e2733b.txt", quote="q")])
     >>> [(c.title, c.unit, c.note) for c in area_charts(df, "钱塘区", "zh")]
-    [('钱塘区：产出（亿元）', '亿元', '来源：002.txt。')]
+    [('钱塘区：产出（亿元）', '亿元', '来源：「钱塘（新）区：杭州制造硬核担当加速创新」。')]
     """
     from geodata.domain.areas import GROUPS, chart_rows
 
@@ -198,7 +200,7 @@ def area_charts(
         unit = str(bars["unit"].iloc[0])
         group = translate(f"export.group.{category}", lang)
         targets = bool((bars.get("kind", pd.Series(dtype=str)) == "target").any())
-        sources = sorted(set(bars["source"]))
+        files = sorted(set(bars["source"]))
         out.append(
             ChartSpec(
                 translate(
@@ -206,7 +208,7 @@ def area_charts(
                 ),
                 unit,
                 bars,
-                chart_note(sources, lang, targets),
+                chart_note(files, lang, targets, sources),
             )
         )
     return out

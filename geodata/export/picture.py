@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -24,8 +23,12 @@ import pandas as pd
 from pyproj import Geod, Transformer
 from shapely.geometry import box
 
+from geodata.domain.sources import cite_all
+from geodata.domain.sources import split_sources as _split_sources
 from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, draw_bar_chart, page_inches, wrap_mixed
 from geodata.export.fonts import rc_params
+from geodata.export.labels import Label, place_labels
+from geodata.export.limits import megapixels, picture_allowed
 from geodata.geo.styles import (
     CITY_OUTLINE,
     CLASS_COLORS,
@@ -249,23 +252,12 @@ def _draw_polygons(ax, gdf, color, k, z) -> None:
 
 
 def source_line(files: list[str], sources: pd.DataFrame | None, lang: str) -> str:
-    from geodata.domain.policies import short_title
+    """The footer's source line: each source by its short title and date, never its file name.
 
-    titles = {}
-    if sources is not None and len(sources):
-        col = "title_en" if lang == "en" and "title_en" in sources else "title_zh"
-        titles = dict(zip(sources["file"], sources[col], strict=True))
-    names = []
-    for f in files:
-        title = str(titles.get(f, ""))
-        if lang != "en":
-            title = short_title(title)
-        limit = 60 if lang == "en" else 24
-        title = title if len(title) <= limit else title[: limit - 1] + "…"
-        names.append(f"{f[:3]} {title}".strip() if title else f)
-    return translate(
-        "export.footer.sources", lang, sources="; ".join(names) if lang == "en" else "；".join(names)
-    )
+    >>> source_line(["000_749770bcfb4b1cf3.txt"], None, "zh")
+    '数据来源：「西湖区发布先进制造业三大“新年礼包”」，2026年2月'
+    """
+    return translate("export.footer.sources", lang, sources=cite_all(files, lang, sources))
 
 
 def split_sources(values) -> set[str]:
@@ -274,11 +266,7 @@ def split_sources(values) -> set[str]:
     >>> sorted(split_sources(["000.txt;004.txt", None, "", "001.txt"]))
     ['000.txt', '001.txt', '004.txt']
     """
-    out: set[str] = set()
-    for v in values:
-        if isinstance(v, str):
-            out.update(part.strip() for part in re.split(r"[;；,，]", v) if part.strip())
-    return out
+    return set(_split_sources(values))
 
 
 #: The layers each kind of map draws features of (whose seeds the source line names).
@@ -375,8 +363,15 @@ def draw_scale_bar(ax, extent, k: float) -> None:
     ax.text(x0 + units, y0 + h * 1.8, label, fontsize=7.5 * k, ha="center", va="bottom", zorder=31)
 
 
-def draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosaic, gcj02: bool) -> None:
-    """The map into ``ax``: ``mosaic`` is the basemap's tile layers (bottom to top), or None for the offline basemap."""
+def draw_map(
+    ax, layers, content: MapContent, extent, lang: str, k: float, mosaic, gcj02: bool
+) -> list[Label]:
+    """The map into ``ax``: ``mosaic`` is the basemap's tile layers (bottom to top), or None for the offline basemap.
+
+    Returns the district names still to be written (offline basemap only): the caller places
+    them with ``geodata.export.labels.place_labels`` after the legend, north arrow and scale
+    bar are drawn, so that no name lands on another or on the map's furniture.
+    """
     minx, miny, maxx, maxy = extent
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -416,17 +411,17 @@ def draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosai
                 ax=ax, facecolor=_rgba(s.color, DISTRICT_FILL_OPACITY[key]), edgecolor=s.color,
                 linewidth=DISTRICT_WEIGHT[key] * 0.75 * k, zorder=2 + is_focus,
             )  # fmt: skip
+    pending: list[Label] = []
     if mosaic is None:  # the offline basemap's district names, as on the interactive map
         name_col = "name_en" if lang == "en" and "name_en" in districts else "name_zh"
-        for name, pt in zip(districts[name_col], districts.representative_point(), strict=True):
-            # names near the frame's edge would be cut: the offline map labels the inner part only
-            dx, dy = (maxx - minx) * 0.07, (maxy - miny) * 0.04
-            if minx + dx <= pt.x <= maxx - dx and miny + dy <= pt.y <= maxy - dy:
-                ax.text(
-                    pt.x, pt.y, str(name), fontsize=8 * k, color=DISTRICT_LABEL, ha="center", va="center",
-                    fontweight="bold", zorder=4, clip_on=True,
-                    path_effects=[_halo(2.5 * k)],
-                )  # fmt: skip
+        for name, pt, is_focus in zip(
+            districts[name_col], districts.representative_point(), focus, strict=True
+        ):
+            # placed with the map's other labels once the furniture is drawn (``place_labels``)
+            pending.append(
+                Label(pt.x, pt.y, str(name), priority=1.0 if is_focus else 0.0, size=8 * k, bold=True,
+                      color=DISTRICT_LABEL, gap=0.0)
+            )  # fmt: skip
 
     if content.kind == "choropleth":
         areas = merc.get("areas")
@@ -478,6 +473,7 @@ def draw_map(ax, layers, content: MapContent, extent, lang: str, k: float, mosai
     ax.set_ylim(miny, maxy)
     ax.set_xlabel("")  # geopandas labels a projected axis "Easting [metre]": not for a report
     ax.set_ylabel("")
+    return pending
 
 
 def _halo(width: float):
@@ -579,6 +575,9 @@ def render_picture(
     ``layers`` are the atlas layers (WGS-84); ``sources`` is ``sources.csv`` (file, title_zh,
     title_en) to name the seeds in the source line.
     """
+    if spec.size in SIZES and spec.resolution in RESOLUTIONS and not picture_allowed(spec.size, spec.resolution):
+        # capped: one request does bounded work, refused before anything is loaded or drawn
+        raise ValueError(translate("exportcap.picture_too_large", spec.lang, mp=megapixels()))
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -653,7 +652,7 @@ def render_picture(
                 return (r[0] / w_in, r[1] / h_in, r[2] / w_in, r[3] / h_in)
 
             ax = fig.add_axes(rect(map_rect))
-            draw_map(ax, layers, content, extent, lang, k, mosaic, gcj02)
+            names = draw_map(ax, layers, content, extent, lang, k, mosaic, gcj02)
             draw_north_arrow(ax, lang, k)
             draw_scale_bar(ax, extent, k)
             title, handles = _legend_handles(content, lang, layers, k)
@@ -663,6 +662,8 @@ def render_picture(
                 borderpad=0.6, handlelength=1.6, alignment="left",
             )  # fmt: skip
             leg.set_zorder(40)
+            # district names are outlined on the map: one that finds no free place is left out
+            place_labels(ax, names, zorder=21, halo=2.5 * k, numbers=False)
 
             fig.text(margin / w_in, 1 - (margin * 0.8) / h_in, spec.title, fontsize=18 * k, fontweight="bold",
                      va="top", ha="left")  # fmt: skip

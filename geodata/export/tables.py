@@ -55,3 +55,41 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
         for name, frame in sheets.items():
             defuse_formulas(frame).to_excel(writer, sheet_name=name, index=False)
     return out.getvalue()
+
+
+#: The parcel downloads offered on the parcel page: kind -> (file name, MIME type).
+PARCEL_FILES: dict[str, tuple[str, str]] = {
+    "csv": ("parcels.csv", "text/csv"),
+    "xlsx": ("parcels.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "geojson": ("parcels.geojson", "application/geo+json"),
+}
+
+
+def parcel_download(shown, xy, kind: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The listed parcels as a download: the schema's columns with ``lon``/``lat`` first (CSV,
+    Excel) or as GeoJSON (WGS-84). ``xy`` holds one (lon, lat) per row of ``shown``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, shapely
+    >>> gdf = gpd.GeoDataFrame({"id": ["a"], "name_zh": ["=甲"]}, geometry=[shapely.Point(120.1, 30.2)], crs=4326)
+    >>> parcel_download(gdf, np.array([[120.1, 30.2]]), "csv").decode("utf-8-sig").splitlines()
+    ['lon,lat,id,name_zh', "120.1,30.2,a,'=甲"]
+    """
+    import json
+
+    from geodata.model.schema import PARCEL_COLUMNS
+
+    cols = [c for c in PARCEL_COLUMNS if c in shown.columns]
+    if kind == "geojson":
+        data = json.loads(shown[[*cols, "geometry"]].to_crs(4326).to_json(drop_id=True))
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    table = shown[cols].copy()
+    table.insert(0, "lat", xy[:, 1].round(6))
+    table.insert(0, "lon", xy[:, 0].round(6))
+    table = pd.DataFrame(table)
+    if kind == "csv":
+        return to_csv_bytes(table)
+    if kind == "xlsx":
+        return to_xlsx({"parcels": table})
+    raise ValueError(f"unknown download: {kind!r}")

@@ -1,4 +1,4 @@
-"""Coordinate reference systems and GCJ-02 <-> WGS-84 conversion for the atlas.
+"""Coordinate reference systems and GCJ-02 / BD-09 <-> WGS-84 conversion for the atlas.
 
 This module is the **one place** where coordinates are converted. Everything is
 pure numpy and vectorised: pass scalars or arrays of any (broadcastable) shape.
@@ -44,12 +44,17 @@ __all__ = [
     "EARTH_RADIUS_M",
     "METRIC_CRS",
     "WGS84",
+    "bd09_to_gcj02",
+    "bd09_to_wgs84",
+    "gcj02_to_bd09",
     "gcj02_to_wgs84",
+    "gdf_bd09_to_wgs84",
     "gdf_gcj02_to_wgs84",
     "gdf_wgs84_to_gcj02",
     "haversine_m",
     "out_of_china",
     "transform_geometry",
+    "wgs84_to_bd09",
     "wgs84_to_gcj02",
 ]
 
@@ -241,6 +246,69 @@ def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-11, max_iter: int = 30):
     return _ret(wlon, wlat)
 
 
+# -- BD-09: Baidu's second offset, applied on top of GCJ-02 ------------------------------------
+
+#: The constant of Baidu's published GCJ-02 <-> BD-09 formula (pi * 3000 / 180).
+_X_PI = np.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon, lat):
+    """Convert GCJ-02 coordinates to BD-09 (Baidu Maps).
+
+    The formula every converter ships (coordtransform, eviltransform, gcoord): a small
+    rotation and scaling around the origin, then a fixed shift of (0.0065, 0.006) degrees.
+
+    >>> lon, lat = gcj02_to_bd09(116.404, 39.915)
+    >>> print(f"{lon:.9f} {lat:.9f}")
+    116.410369494 39.921336994
+    """
+    x, y = _as_float_arrays(lon, lat)
+    z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
+    return _ret(z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006)
+
+
+def bd09_to_gcj02(lon, lat, *, tol_deg: float = 1e-11, max_iter: int = 30):
+    """Convert BD-09 coordinates to GCJ-02, inverting :func:`gcj02_to_bd09` by iteration.
+
+    The one-step inverse most libraries ship is off by a few centimetres; the fixed-point
+    iteration (as for GCJ-02) reaches ``tol_deg``.
+
+    >>> g = bd09_to_gcj02(*gcj02_to_bd09(120.16, 30.27))
+    >>> print(f"{g[0]:.9f} {g[1]:.9f}")
+    120.160000000 30.270000000
+    """
+    blon, blat = _as_float_arrays(lon, lat)
+    glon, glat = blon - 0.0065, blat - 0.006
+    for _ in range(max_iter):
+        flon, flat = _as_float_arrays(*gcj02_to_bd09(glon, glat))
+        elon, elat = blon - flon, blat - flat
+        glon, glat = glon + elon, glat + elat
+        if np.all(np.abs(elon[np.isfinite(elon)]) < tol_deg) and np.all(np.abs(elat[np.isfinite(elat)]) < tol_deg):
+            break
+    return _ret(glon, glat)
+
+
+def wgs84_to_bd09(lon, lat):
+    """WGS-84 to BD-09: GCJ-02's offset, then Baidu's (points outside China get only Baidu's).
+
+    >>> lon, lat = wgs84_to_bd09(121.0917077, 30.6107779)
+    >>> print(f"{lon:.6f} {lat:.6f}")
+    121.102717 30.614846
+    """
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(lon, lat):
+    """BD-09 to WGS-84: both offsets undone, each by its accurate iterative inverse.
+
+    >>> lon, lat = bd09_to_wgs84(121.10271732371203, 30.61484572185035)
+    >>> print(f"{lon:.6f} {lat:.6f}")
+    121.091708 30.610778
+    """
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+
+
 def transform_geometry(geom, func: Callable):
     """Apply a vectorised ``(lon, lat) -> (lon, lat)`` function to every vertex.
 
@@ -316,6 +384,19 @@ def gdf_gcj02_to_wgs84(gdf):
     EPSG:4326 120.16000 30.27000
     """
     return _gdf_apply(gdf, gcj02_to_wgs84)
+
+
+def gdf_bd09_to_wgs84(gdf):
+    """Copy of a GeoDataFrame with its geometry converted from BD-09 (Baidu) to WGS-84.
+
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> g = gpd.GeoDataFrame({"n": [1]}, geometry=[Point(*wgs84_to_bd09(120.16, 30.27))], crs=WGS84)
+    >>> w = gdf_bd09_to_wgs84(g)
+    >>> print(f"{w.geometry.x[0]:.6f} {w.geometry.y[0]:.6f}")
+    120.160000 30.270000
+    """
+    return _gdf_apply(gdf, bd09_to_wgs84)
 
 
 def gdf_wgs84_to_gcj02(gdf):

@@ -8,8 +8,12 @@ row problems are :class:`RowProblem` values.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import sqlite3
 import tempfile
+import time
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +35,10 @@ MAX_ZIP_MEMBERS = 100
 MAX_FEATURES = 20_000
 MAX_VERTICES_PER_FEATURE = 100_000
 MAX_VERTICES_TOTAL = 2_000_000
+#: How long SQLite may work to count a GeoPackage layer (a view can be arbitrary SQL).
+MAX_LAYER_SECONDS = 5.0
+#: Temporary folders of reads: ``atlas-import-<pid>-<random>`` in the system's temp folder.
+TEMP_PREFIX = "atlas-import-"
 
 
 class ImportRefused(Exception):  # noqa: N818  (reads as what happened: the import was refused)
@@ -211,7 +219,10 @@ def read_upload(name: str, data: bytes) -> RawLayer:
             "import.too_big", name=name, mb=round(len(data) / 1e6, 1), limit=MAX_UPLOAD_BYTES // 10**6
         )
     fmt = detect_format(name, data)
-    with tempfile.TemporaryDirectory(prefix="atlas-import-") as tmp:
+    remove_stale_temp()
+    # The folder goes on every path out (refusal, GDAL error, success); a process killed
+    # mid-read leaves it behind, and the next read removes it (its pid is in the name).
+    with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         folder = Path(tmp)
         if fmt == "shapefile_zip":
             raw = _read_shapefile_zip(name, safe_unzip(data, name), folder)
@@ -254,7 +265,9 @@ def read_upload(name: str, data: bytes) -> RawLayer:
                 if not layers:
                     raise ImportRefused("import.empty_layer", name=name)
                 layer = layers[0]
-            gdf = _read_gdal(path, name, layer=layer) if layer else _read_gdal(path, name)
+                _check_gpkg_layer(path, layer, name)
+            # At most one feature past the limit is read: enough to refuse, never everything.
+            gdf = _read_gdal(path, name, layer=layer, max_features=MAX_FEATURES + 1)
             declared = _declared(gdf)
             if fmt == "geojson" and '"crs"' not in data[:2000].decode("utf-8", "replace"):
                 declared = None  # GDAL assumes WGS-84 for GeoJSON; without a crs member we check the ranges
@@ -265,6 +278,71 @@ def read_upload(name: str, data: bytes) -> RawLayer:
         raise ImportRefused("import.too_many_features", name=name, count=len(raw.frame), limit=MAX_FEATURES)
     _check_vertices(raw.frame, name)
     return raw
+
+
+def remove_stale_temp(folder: Path | None = None, max_age_s: float = 3600.0) -> list[Path]:
+    """Remove read folders that a killed process left behind; returns what was removed.
+
+    A folder whose process (the pid in its name) is gone is removed at once; one without
+    a readable pid only when older than ``max_age_s``.
+    """
+    folder = Path(folder) if folder is not None else Path(tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(folder.glob(f"{TEMP_PREFIX}*"))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = re.match(rf"{TEMP_PREFIX}(\d+)-", entry.name)
+        try:
+            if match:
+                stale = int(match.group(1)) != os.getpid() and not _alive(int(match.group(1)))
+            else:
+                stale = time.time() - entry.stat().st_mtime > max_age_s
+        except OSError:
+            continue
+        if stale and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to clean
+        return True
+    return True
+
+
+def _check_gpkg_layer(path: Path, layer: str, name: str) -> None:
+    """Count the layer's rows with SQLite itself, bounded in rows and in time, before GDAL reads it.
+
+    A GeoPackage layer may be a view, that is any SQL: a recursive view never ends, and GDAL
+    counts a layer fully before reading it. Here the count stops one row past the limit,
+    and a progress handler stops SQLite after :data:`MAX_LAYER_SECONDS`.
+    """
+    deadline = time.monotonic() + MAX_LAYER_SECONDS
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise ImportRefused("import.unreadable", name=name, detail=str(exc)[:200]) from exc
+    try:
+        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        quoted = '"' + layer.replace('"', '""') + '"'
+        count = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {quoted} LIMIT ?)", (MAX_FEATURES + 1,)).fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if time.monotonic() > deadline:
+            raise ImportRefused("import.layer_too_slow", name=name, layer=layer, seconds=MAX_LAYER_SECONDS) from exc
+        raise ImportRefused("import.unreadable", name=name, detail=str(exc)[:200]) from exc
+    except sqlite3.Error as exc:
+        raise ImportRefused("import.unreadable", name=name, detail=str(exc)[:200]) from exc
+    finally:
+        conn.close()
+    if count > MAX_FEATURES:
+        raise ImportRefused("import.too_many_features", name=name, count=f"> {MAX_FEATURES:,}", limit=MAX_FEATURES)
 
 
 def _read_shapefile_zip(name: str, members: dict[str, bytes], folder: Path) -> RawLayer:

@@ -2,7 +2,8 @@
 
 Two backends behind one SQL layer (``base.Backend``): a GeoPackage file (default, built
 from the data pack by ``gpkg_file``) or PostGIS (with a database URL). ``users`` holds the
-editors' password hashes and the sign-in throttle.
+editors' password hashes and the sign-in throttle; ``backup`` copies the store (before every
+rebuild and import, and for ``make backup``) and puts a copy back.
 
 May import: ``geodata.model``, ``geodata.text`` (message keys only). Never the domain,
 ingest or export parts, and never Streamlit.
@@ -29,6 +30,7 @@ from geodata.store.base import (
     Change,
     ConflictError,
     HistoryEntry,
+    StoreChangedError,
     StoreError,
 )
 from geodata.store.gpkg import GeoPackageBackend
@@ -53,6 +55,7 @@ __all__ = [
     "Change",
     "ConflictError",
     "HistoryEntry",
+    "StoreChangedError",
     "StoreError",
     "build_store",
     "database_url",

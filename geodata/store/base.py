@@ -67,6 +67,15 @@ class StoreError(Exception):
         self.values = values
 
 
+class StoreChangedError(StoreError):
+    """The store changed between an import's preview and its confirmation: nothing was written."""
+
+    def __init__(self, previewed: int, current: int) -> None:
+        super().__init__("store.changed_since_preview", previewed=previewed, current=current)
+        self.previewed = previewed
+        self.current = current
+
+
 class ConflictError(StoreError):
     """Someone else saved the parcel after the editor loaded it."""
 
@@ -164,6 +173,9 @@ class Backend(ABC):
     # -- geometry in and out: the one thing the SQL dialects disagree on -------------------
     geom_param: str = ":geom"  # SQL expression that turns the bound parameter into a geometry
     geom_select: str = "geom"  # SQL expression that yields the geometry as bytes
+    #: Appended to the read of the revision inside a write: PostgreSQL locks the row so two
+    #: writers queue (SQLite's BEGIN IMMEDIATE already serialises every writer).
+    lock_clause: str = ""
 
     @abstractmethod
     def encode_geometry(self, geom: BaseGeometry) -> bytes: ...
@@ -254,16 +266,30 @@ class Backend(ABC):
     def _begin(self):  # a context manager yielding a Connection in one transaction
         return self.engine.begin()
 
-    def apply_changeset(self, changes: Iterable[Change], user: str, note: str = "") -> int:
+    def apply_changeset(
+        self, changes: Iterable[Change], user: str, note: str = "", expected_revision: int | None = None
+    ) -> int:
         """Write every change in ONE transaction, each recorded in the history.
 
         Any refusal (a conflict, an unknown parcel, a duplicate id) rolls the whole set
-        back and raises. Returns the new store revision.
+        back and raises. With ``expected_revision`` (the revision a preview was made
+        against) the set is refused with :class:`StoreChangedError` if any write came in
+        between: the editor previews again instead of overwriting what someone else did.
+        Returns the new store revision.
         """
         changes = list(changes)
         if not user:
             raise StoreError("store.no_user")
         with self._begin() as conn:
+            if expected_revision is not None:
+                current = int(
+                    conn.execute(
+                        text(f"SELECT value FROM atlas_state WHERE key = 'revision'{self.lock_clause}")
+                    ).scalar()
+                    or 0
+                )
+                if current != int(expected_revision):
+                    raise StoreChangedError(int(expected_revision), current)
             for change in changes:
                 self._apply(conn, change, user, note)
             return self._bump(conn)
@@ -389,9 +415,11 @@ class Backend(ABC):
             raise ConflictError(pid, version, old["updated_by"] or "", old["updated_at"] or "")
         before = _snapshot(old, old_geom)
         if change.action == "remove":
-            conn.execute(
+            result = conn.execute(
                 text("DELETE FROM parcels WHERE id = :id AND version = :v"), {"id": pid, "v": version}
             )
+            if result.rowcount != 1:  # saved by another process between our read and this delete
+                raise ConflictError(pid, version + 1, "?", at)
             self._record(conn, pid, "remove", version, user, at, before, None, note)
             return
         sets = [f"{_q(c)} = :p{i}" for i, c in enumerate(values)]

@@ -84,3 +84,9 @@ class GeoPackageBackend(Backend):
 
     def pack_version(self) -> str:
         return gpkg_file.store_pack_hash(self.path) or ""
+
+    def backup(self, reason: str = "manual") -> Path:
+        """A consistent copy of the store file (see ``geodata.store.backup``)."""
+        from geodata.store.backup import backup_gpkg
+
+        return backup_gpkg(self.path, reason=reason)

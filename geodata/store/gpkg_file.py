@@ -14,6 +14,7 @@ revision counter over; a pack parcel is added only if the store never had its id
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import tempfile
@@ -47,8 +48,12 @@ def default_store_path() -> Path:
 def build_store(path: Path, pack: Path = PACK_DIR, keep_from: Path | None = None) -> Path:
     """Build the GeoPackage at ``path`` from the pack, atomically.
 
-    Returns the path. An existing store is replaced only once the new one is complete.
-    With ``keep_from`` (the previous store), its parcels and their history carry over.
+    Returns the path. An existing store is replaced only once the new one is complete,
+    and a copy of it is kept first (``geodata.store.backup``). The replacement is written
+    INTO the existing file with SQLite's backup API, under SQLite's locks, rather than
+    renamed over it: app processes that have the store open keep working and see the new
+    content (a renamed-over file would leave them writing to a deleted one: "readonly
+    database"). With ``keep_from`` (the previous store), its parcels and history carry over.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +72,13 @@ def build_store(path: Path, pack: Path = PACK_DIR, keep_from: Path | None = None
         meta = pd.DataFrame({"key": ["pack_hash"], "value": [pack_hash(pack)]})
         pyogrio.write_dataframe(meta, tmp, layer=META_TABLE, driver="GPKG")
         _carry_over(tmp, keep_from)
-        os.replace(tmp, path)
+        if _is_sqlite(path):  # a store (perhaps in use): keep a copy, then write into it
+            from geodata.store.backup import _copy_sqlite, backup_gpkg
+
+            backup_gpkg(path, reason="rebuild")
+            _copy_sqlite(tmp, path)
+        else:
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
@@ -87,11 +98,17 @@ def ensure_store(path: Path | None = None, pack: Path | None = None) -> Path:
     """Return a store that is up to date with the pack, building it if needed."""
     path = Path(path) if path is not None else default_store_path()
     pack = Path(pack) if pack is not None else default_pack_dir()
-    # A missing store, or one built before parcels were editable, has nothing to keep.
-    if not path.exists() or not _has_parcel_history(path):
-        build_store(path, pack)
-    elif store_pack_hash(path) != pack_hash(pack):
-        build_store(path, pack, keep_from=path)
+    if path.exists() and _has_parcel_history(path) and store_pack_hash(path) == pack_hash(pack):
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # One builder at a time: a second process waits, then finds the store up to date.
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # A missing store, or one built before parcels were editable, has nothing to keep.
+        if not path.exists() or not _has_parcel_history(path):
+            build_store(path, pack)
+        elif store_pack_hash(path) != pack_hash(pack):
+            build_store(path, pack, keep_from=path)
     return path
 
 
@@ -128,6 +145,14 @@ def _write_parcels(gdf: gpd.GeoDataFrame, path: Path) -> None:
     with engine.begin() as conn:
         create_bookkeeping("gpkg", conn)
     engine.dispose()
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _has_parcel_history(path: Path) -> bool:

@@ -49,9 +49,18 @@ class PostGISBackend(Backend):
     kind = "postgis"
     geom_param = "ST_GeomFromWKB(:geom, 4326)"
     geom_select = "ST_AsBinary(geom)"
+    lock_clause = " FOR UPDATE"
 
     def __init__(self, url: str) -> None:
+        self.url = url
         super().__init__(create_engine(normalise_url(url), pool_pre_ping=True))
+
+    def backup(self, reason: str = "manual") -> Path:
+        """``pg_dump`` of the atlas's tables (see ``geodata.store.backup``)."""
+        from geodata.store.backup import backup_dir, backup_postgis
+        from geodata.store.gpkg_file import default_store_path
+
+        return backup_postgis(self.url, backup_dir(default_store_path()), reason=reason)
 
     def encode_geometry(self, geom: BaseGeometry) -> bytes:
         return shapely.to_wkb(geom, output_dimension=2)

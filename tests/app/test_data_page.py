@@ -131,3 +131,43 @@ def test_data_page_speaks_english(open_page, own_store: Path) -> None:
     at = open_page("data.py", lang="en", secrets=EDITORS)
     assert at.title[0].value == "Data maintenance"
     assert at.text_input(key=K["sign_name"]).label == "User name"
+
+
+def test_conflict_reload_button_acts(open_page, own_store: Path) -> None:
+    """After a conflict the reload button is still there on the next run, and loads the latest version."""
+    at = open_page("data.py", secrets=EDITORS)
+    _sign_in(at)
+    at.selectbox(key=K["parcel"]).select("site-ucas-south").run()
+    store = open_backend(path=own_store)
+    store.update_parcel("site-ucas-south", {"status": "listed"}, 1, "bob")  # saved while alice looks
+    at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q4")
+    next(b for b in at.button if b.label == translate("data.edit.save", "zh")).click().run()
+    assert "bob" in at.error[0].value
+    at.run()  # any other widget change: the conflict and its button stay
+    reload = at.button(key="data_reload")
+    reload.click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.session_state[K["loaded"]] == ("site-ucas-south", 2)
+    assert at.text_input(key="data_f_site-ucas-south_supply_quarter").value == ""  # the stored value again
+    at.text_input(key="data_f_site-ucas-south_supply_quarter").input("2026Q4")
+    next(b for b in at.button if b.label == translate("data.edit.save", "zh")).click().run()
+    row = store.read_parcels().set_index("id").loc["site-ucas-south"]
+    assert (row["supply_quarter"], row["status"], row["version"]) == ("2026Q4", "listed", 3)
+    store.engine.dispose()
+
+
+def test_parcel_caption_says_indicative_only_of_named_sites(open_page, own_store: Path) -> None:
+    """Imported, surveyed parcels are not described as "named by the source, placed approximately"."""
+    from geodata.ingest import run_import
+    from tests.data.make_bad_files import parcels_frame, shapefile_zip
+
+    store = open_backend(path=own_store)
+    named = int((store.read_parcels()["geometry_quality"] != "surveyed").sum())
+    run_import(store, "gk.zip", shapefile_zip(parcels_frame()), "西湖区自然资源局", "alice")
+    store.engine.dispose()
+    for lang, plan_words, surveyed_words in (("zh", f"只点名了下列 {named} 处", "另有 3 宗"), ("en", f"only the {named} sites", "3 more parcels")):
+        at = open_page("parcels.py", lang=lang)
+        captions = [c.value for c in at.caption]
+        assert any(plan_words in c for c in captions), captions
+        assert any(surveyed_words in c and "西湖区自然资源局" in c for c in captions), captions

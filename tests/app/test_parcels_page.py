@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import PARCELS as K
+from geodata.domain.sources import cite
 
 PAGE = "app_pages/parcels.py"
 
@@ -134,5 +135,6 @@ def test_the_plan_summary_comes_from_its_sourced_rows(open_page, indicators) -> 
     caption = next(c.value for c in at.caption if c.value.startswith("西湖区 2026 年产业用地出让计划"))
     assert "计划挂牌出让产业用地宗数：21 宗" in caption  # the qualifier 计划 is in the name, not repeated
     assert "计划挂牌出让产业用地面积：1,018 亩" in caption
-    for src in set(plan["source"]):
-        assert src in caption
+    for src in set(plan["source"]):  # cited by title and date, not by file name
+        assert cite(src, "zh") in caption
+        assert src not in caption

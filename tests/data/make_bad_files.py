@@ -2,7 +2,9 @@
 
 Run as a script (``python -m tests.data.make_bad_files DIR``) or call :func:`make_corpus`
 and :func:`make_good_files` from a fixture; nothing here is committed as a binary.
-Each bad file comes with the message key the importer must answer it with.
+Each bad file comes with the message key the importer must answer it with; each partial
+file (no code column, names only, geometry only, Amap or Baidu coordinates, areas in 亩)
+with what its import must produce.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import sqlite3
 import sys
 import tempfile
 import zipfile
@@ -20,7 +23,7 @@ import pandas as pd
 import pyogrio
 from shapely.geometry import Polygon
 
-from geodata.geo.crs import CGCS2000_GK_120E, wgs84_to_cgcs2000_gk
+from geodata.geo.crs import CGCS2000_GK_120E, gdf_wgs84_to_gcj02, wgs84_to_bd09, wgs84_to_cgcs2000_gk
 
 #: Three parcels west of 紫金港科技城 (WGS-84 corners), with Chinese names.
 PARCELS = [
@@ -148,7 +151,8 @@ def make_corpus(folder: Path) -> dict[str, str]:
         "broken.geojson": (b'{"type": "FeatureCollection", "features": [', "import.unreadable"),
         "broken.gpkg": (b"SQLite format 3\x00" + b"\x00" * 200, "import.unreadable"),
         "outside_hangzhou.geojson": (_moved(-120.0, 10.0).to_json().encode(), "import.no_crs"),
-        "no_code.csv": ("名称,经度,纬度\n甲,120.1,30.3\n".encode(), "import.need_parcel_code"),
+        "recursive_view.gpkg": (_view_gpkg(slow=False), "import.too_many_features"),
+        "slow_view.gpkg": (_view_gpkg(slow=True), "import.layer_too_slow"),
         "lines_only.geojson": (
             json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"DKBH": "L1"},
                 "geometry": {"type": "LineString", "coordinates": [[120.08, 30.3], [120.09, 30.31]]}}]}).encode(),
@@ -162,7 +166,88 @@ def make_corpus(folder: Path) -> dict[str, str]:
     return out
 
 
+def _view_gpkg(slow: bool) -> bytes:
+    """A GeoPackage whose only feature layer is a recursive SQL view that never ends.
+
+    ``slow=False``: rows stream out one by one (endless rows). ``slow=True``: the endless
+    recursion sits inside a join, so SQLite works forever before the first row.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "view.gpkg"
+        base = parcels_frame("EPSG:4326").iloc[:1]
+        pyogrio.write_dataframe(base, path, layer="base", driver="GPKG")
+        rows = "r.n AS fid, 'X' || r.n AS DKBH, "
+        body = (
+            rows + "b.geom AS geom FROM r, base b" if slow else rows + "(SELECT geom FROM base LIMIT 1) AS geom FROM r"
+        )
+        with sqlite3.connect(path) as conn:
+            conn.executescript(
+                "CREATE VIEW endless AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+                f"SELECT {body};"
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                "VALUES ('endless', 'features', 'endless', 4326);"
+                "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
+                "VALUES ('endless', 'geom', 'POLYGON', 4326, 0, 0);"
+                "DELETE FROM gpkg_geometry_columns WHERE table_name = 'base';"
+                "DELETE FROM gpkg_contents WHERE table_name = 'base';"
+            )
+        return path.read_bytes()
+
+
+def make_partial_files(folder: Path) -> dict[str, dict]:
+    """Files as bureaus and colleagues send them, each importable; returns name -> what must happen.
+
+    ``codes``: "generated" or the code column; ``crs``: the datum the coordinates are in;
+    ``count``: parcels to add; ``names``: whether names arrive; ``area_mu``: areas in 亩.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    wgs = parcels_frame("EPSG:4326")
+    names_only = wgs[["MC", "geometry"]]
+    geometry_only = wgs[["geometry"]]
+    bd09 = wgs.set_geometry(
+        wgs.geometry.map(lambda g: Polygon([wgs84_to_bd09(x, y) for x, y in g.exterior.coords]))
+    )
+    gcj02 = gdf_wgs84_to_gcj02(wgs)
+    mu = wgs.assign(MJ_MU=(wgs["MJ"] / (10000 / 15)).round(2)).drop(columns=["MJ"])
+    files: dict[str, tuple[bytes, dict]] = {
+        "no_code.csv": (
+            "名称,经度,纬度\n甲,120.1,30.3\n".encode(),
+            {"codes": "generated", "crs": "EPSG:4326", "count": 1, "names": True},
+        ),
+        "name_only.geojson": (
+            names_only.to_json(ensure_ascii=False).encode("utf-8"),
+            {"codes": "generated", "crs": "EPSG:4326", "count": 3, "names": True},
+        ),
+        "geometry_only.geojson": (
+            geometry_only.to_json().encode("utf-8"),
+            {"codes": "generated", "crs": "EPSG:4326", "count": 3, "names": False},
+        ),
+        "geometry_only.zip": (
+            shapefile_zip(parcels_frame()[["geometry"]].assign(ID=0), "UTF-8"),
+            {"codes": "generated", "crs": CGCS2000_GK_120E, "count": 3, "names": False},
+        ),
+        "bd09_baidu.geojson": (
+            bd09.to_json(ensure_ascii=False).encode("utf-8"),
+            {"codes": "DKBH", "crs": "BD09", "count": 3, "names": True},
+        ),
+        "gcj02_amap.geojson": (
+            gcj02.to_json(ensure_ascii=False).encode("utf-8"),
+            {"codes": "DKBH", "crs": "GCJ02", "count": 3, "names": True},
+        ),
+        "area_mu.geojson": (
+            mu.to_json(ensure_ascii=False).encode("utf-8"),
+            {"codes": "DKBH", "crs": "EPSG:4326", "count": 3, "names": True, "area_mu": True},
+        ),
+    }
+    out = {}
+    for name, (data, expect) in files.items():
+        (folder / name).write_bytes(data)
+        out[name] = expect
+    return out
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "bad-files")
     print(json.dumps(make_corpus(target / "bad"), indent=1))
+    print(json.dumps(make_partial_files(target / "partial"), indent=1, ensure_ascii=False))
     print(sorted(make_good_files(target / "good")))

@@ -58,6 +58,19 @@ def test_visitor_cannot_reach_the_data_page(page, editor_server) -> None:
     assert page.locator("input[type=file]").count() == 0
 
 
+# Free space (px) between the drawn parcels and each edge of the map, from Leaflet itself.
+FIT_JS = """
+() => {
+  const size = window.map.getSize();
+  let b = null;
+  window.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.tip !== undefined && l.getBounds) { b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast()); } });
+  const nw = window.map.latLngToContainerPoint(b.getNorthWest());
+  const se = window.map.latLngToContainerPoint(b.getSouthEast());
+  return {left: nw.x, top: nw.y, right: size.x - se.x, bottom: size.y - se.y};
+}
+"""
+
+
 def _sign_in(page, server: Server) -> None:
     page.goto(server.url + "/data", wait_until="domcontentloaded")
     wait_for_app(page)
@@ -104,11 +117,24 @@ def test_sign_in_import_see_on_map_sign_out(page, editor_server, shapefile: Path
     page.get_by_text("文件声明的坐标系：EPSG:4549").wait_for()  # read from the .prj
     preview = page.frame_locator(MAP_FRAME)
     preview.locator(".leaflet-overlay-pane path").first.wait_for(state="attached", timeout=30_000)
+    # the parcels are fitted with room around them, not at the map's edge under the offline notice
+    content = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    content.wait_for_function("() => window.map && !window.map._animatingZoom", timeout=30_000)
+    box = content.evaluate(FIT_JS)
+    assert box["left"] >= 30, box
+    assert box["top"] >= 30, box
+    assert box["right"] >= 30, box
+    assert box["bottom"] >= 30, box
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data-import-preview.png"), full_page=True)
     page.get_by_role("button", name="确认写入 3 项变更").click()
     page.get_by_text("已写入：新增 3，修改 0，删除 0。").wait_for(timeout=30_000)
     wait_for_app(page)
+    # the result, then a fresh start: no preview of the written file, no "nothing differs"
+    assert page.get_by_text("预览：").count() == 0
+    assert page.get_by_text("与已保存的数据相比没有变化").count() == 0
+    assert page.get_by_text(shapefile.name).count() == 0  # the uploader is empty again
+    assert page.locator("input[type=file]").count() == 1
 
     # the public parcel map, in this same session and the data page in the navigation
     assert "数据维护" in page.get_by_test_id("stSidebarNav").inner_text()
@@ -169,3 +195,50 @@ def test_two_app_processes_on_one_postgis(
     finally:
         stop_server(a)
         stop_server(b)
+
+
+def test_baidu_file_choose_datum_then_confirm_a_move(page, editor_server, tmp_path: Path) -> None:
+    """A BD-09 file: the candidates say how far apart they are and where the parcels land; read as
+    BD-09 the parcels sit where they belong; the same outlines read as WGS-84 would move them
+    about a kilometre, which the editor must confirm after seeing old and new outlines."""
+    from tests.data.make_bad_files import make_partial_files
+
+    files = make_partial_files(tmp_path)
+    assert files["bd09_baidu.geojson"]["crs"] == "BD09"
+    # codes of its own: the other tests of this module import the same parcels under XH2026-…
+    baidu = tmp_path / "baidu_parcels.geojson"
+    baidu.write_bytes((tmp_path / "bd09_baidu.geojson").read_bytes().replace(b"XH2026-", b"BD2026-"))
+    _sign_in(page, editor_server)
+    page.locator("input[type=file]").set_input_files(str(baidu))
+    page.get_by_text("各候选坐标系相差最多").wait_for(timeout=60_000)
+    wait_for_app(page)
+    landing = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    landing.wait_for_function("() => window.map && !window.map._animatingZoom", timeout=30_000)
+    markers = landing.evaluate(
+        "() => { const out = []; window.map.eachLayer(l => { const t = l.getTooltip && l.getTooltip();"
+        " if (l instanceof L.CircleMarker && t) out.push(t.getContent()); }); return out; }"
+    )
+    assert len(markers) == 4 * 3  # three parcels under each of the four candidate datums
+    assert {m.replace("<div>", "").strip().split(" · ")[0] for m in markers} == {"EPSG:4326 WGS 84", "EPSG:4490 China Geodetic Coordinate System 2000", "GCJ-02", "BD-09"}
+    page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(has_text="坐标系").click()
+    page.get_by_role("option", name="BD-09 →").click()
+    wait_for_app(page)
+    page.get_by_text("预览：新增 3，修改 0，删除 0").wait_for(timeout=60_000)
+    page.get_by_role("button", name="确认写入 3 项变更").click()
+    page.get_by_text("已写入：新增 3，修改 0，删除 0。").wait_for(timeout=30_000)
+    wait_for_app(page)
+
+    # the same file again, source unchanged, but read as WGS-84: every parcel would move ~1 km
+    page.locator("input[type=file]").set_input_files(str(baidu))
+    page.get_by_text("预览：新增 0，修改 3，删除 0").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_text("有地块将移动超过 100 米").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "data-import-move-warning.png"), full_page=True)
+    page.get_by_role("button", name="确认写入 3 项变更").click()
+    page.get_by_text("有地块将移动").nth(1).wait_for(timeout=30_000)  # refused: the tick is missing
+    wait_for_app(page)
+    assert page.get_by_text("已写入：").count() == 0
+    page.get_by_text("我已在地图上核对").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="确认写入 3 项变更").click()
+    page.get_by_text("已写入：新增 0，修改 3，删除 0。").wait_for(timeout=30_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -52,8 +53,10 @@ def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
     assert abs(img.info["dpi"][0] - 96) < 0.05  # pHYs: the resolution travels with the file
     source = img.info["Source"]
     assert "离线底图" in source
-    assert "000" in source  # the Xihu sites around Yunqi come from seed 000 ...
-    assert "002 " not in source  # ... and Qiantang, out of the panned view, is not named
+    # the Xihu sites around Yunqi come from seed 000, cited by title and date ...
+    assert "「西湖区发布先进制造业三大“新年礼包”」，2026年2月" in source
+    assert "钱塘（新）区" not in source  # ... and Qiantang (seed 002), out of the panned view, is not
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", source)  # never a seed's file name
     pixels = np.asarray(img.convert("RGB")).astype(int)
     middle = pixels[250:600, 100:900]
     assert (np.abs(middle - 255).sum(axis=2) > 30).mean() > 0.5  # the map frame is drawn, not blank

@@ -46,7 +46,7 @@ def test_a_bar_chart_has_one_bar_per_row_with_the_sources_value(indicators) -> N
         assert format_value(row["value"], row["unit"], row["qualifier"]) in texts
     assert fig.layout.xaxis.title.text == "单位：亿元"
     assert fig.layout.title.text == "钱塘区：产出"
-    assert "002_dfcb443e60e2733b.txt" in fig.layout.annotations[0].text
+    assert "「钱塘（新）区：杭州制造硬核担当加速创新」" in fig.layout.annotations[0].text
 
 
 def test_qualified_figures_keep_their_qualifier_on_the_bar(indicators) -> None:

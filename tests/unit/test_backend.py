@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from geodata.model import pack_reader
 from geodata.store import Backend, Change, ConflictError, StoreError, open_backend
 from geodata.store.gpkg import GeoPackageBackend
 
+REPO = Path(__file__).resolve().parents[2]
 SQUARE = Polygon([(120.10, 30.20), (120.11, 30.20), (120.11, 30.21), (120.10, 30.21)])
 
 
@@ -234,3 +238,151 @@ def test_store_from_before_editing_is_rebuilt(tmp_path: Path) -> None:
     b = open_backend(path=path)
     assert set(b.read_parcels()["version"]) == {1}
     b.engine.dispose()
+
+
+# -- a remove that lost a race, copies of the store, rebuilds under running processes, kill -9 ----
+
+
+def test_remove_that_deletes_nothing_is_a_conflict(backend: Backend) -> None:
+    """Another process saved the parcel between our read and our DELETE: no "remove" may be recorded."""
+    _add(backend)
+    stale = backend._current
+    with backend.engine.connect() as conn:
+        snapshot = stale(conn, "HZ-001")  # version 1, as this process read it
+    backend.update_parcel("HZ-001", {"status": "sold"}, 1, "bob")  # the other process: version 2
+    backend._current = lambda conn, pid: snapshot  # type: ignore[method-assign]
+    try:
+        with pytest.raises(ConflictError):
+            backend.apply_changeset([Change("remove", "HZ-001", expected_version=1)], "alice")
+    finally:
+        del backend._current
+    assert "HZ-001" in set(backend.read_parcels()["id"])
+    assert [e.action for e in backend.history("HZ-001")] == ["change", "add"]
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.store_backup", *args],
+        cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_make_backup_and_restore(backend: Backend, tmp_path: Path) -> None:
+    """The commands `make backup` / `make restore` run, on the GeoPackage and on PostGIS."""
+    from geodata.store.backup import list_backups
+
+    env = {"ATLAS_BACKUPS": str(tmp_path / "copies")}
+    if getattr(backend, "url", None):
+        env["ATLAS_DATABASE_URL"] = backend.url
+    else:
+        env["ATLAS_STORE"] = str(backend.path)
+        env["ATLAS_DATABASE_URL"] = ""
+    _add(backend, "HZ-KEEP")
+    made = _cli("backup", env=env)
+    assert made.returncode == 0, made.stderr
+    copy = Path(made.stdout.strip())
+    assert copy.is_file()
+    assert list_backups(tmp_path / "copies") == [copy]
+    revision = backend.revision()
+    _add(backend, "HZ-LATER")
+    backend.apply_changeset([Change("remove", "HZ-KEEP")], "mallory")
+    restored = _cli("restore", str(copy), env=env)
+    assert restored.returncode == 0, restored.stderr
+    ids = set(backend.read_parcels()["id"])
+    assert "HZ-KEEP" in ids
+    assert "HZ-LATER" not in ids
+    assert backend.revision() > revision + 2  # past every revision seen: no cached page of the replaced data
+    # the store as it was before the restore is kept too
+    assert len(list_backups(tmp_path / "copies")) == 2
+    backend.apply_changeset([Change("remove", "HZ-KEEP")], "alice")  # a running process writes on
+    assert _cli("restore", str(tmp_path / "nope.gpkg"), env=env).returncode == 2
+
+
+def test_rebuild_keeps_a_copy_and_running_processes_write_on(tmp_path: Path) -> None:
+    """A rebuild by another process (a new pack) must not leave this one with a "readonly database"."""
+    from geodata.store.backup import list_backups
+
+    pack = tmp_path / "pack"
+    shutil.copytree(pack_reader.default_pack_dir(), pack)
+    store = tmp_path / "store.gpkg"
+    running = open_backend(path=store, pack=pack)
+    _add(running, "HZ-BEFORE")
+    districts = (pack / "districts.geojson").read_text(encoding="utf-8")
+    (pack / "districts.geojson").write_text(districts + "\n", encoding="utf-8")  # a new pack version
+    rebuilt = subprocess.run(
+        [sys.executable, "-c", "import sys; from geodata.store import ensure_store; ensure_store(sys.argv[1], sys.argv[2])",
+         str(store), str(pack)],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert [p.name.endswith("-rebuild.gpkg") for p in list_backups(tmp_path / "backups")] == [True]
+    _add(running, "HZ-AFTER")  # before the fix: sqlite3.OperationalError: attempt to write a readonly database
+    ids = set(open_backend(path=store, pack=pack).read_parcels()["id"])
+    assert {"HZ-BEFORE", "HZ-AFTER"} <= ids
+    running.engine.dispose()
+
+
+_KILLED_IMPORT = r"""
+import sys, time
+from geodata.store import open_backend
+from geodata.store.base import Backend
+from geodata.ingest import run_import
+
+url, path, data_file = sys.argv[1], sys.argv[2], sys.argv[3]
+backend = open_backend(url=url) if url else open_backend(path=path)
+apply = Backend._apply
+count = 0
+
+def slow_apply(self, conn, change, user, note):
+    global count
+    apply(self, conn, change, user, note)
+    count += 1
+    if count == 50:
+        print("in the middle", flush=True)
+    time.sleep(0.01)
+
+Backend._apply = slow_apply
+run_import(backend, "many.geojson", open(data_file, "rb").read(), "bureau", "alice", crs="EPSG:4326")
+print("done", flush=True)
+"""
+
+
+def _many_parcels(n: int) -> bytes:
+    import geopandas as gpd
+
+    squares = [
+        Polygon([(120.0 + 0.001 * (i % 50), 30.2 + 0.001 * (i // 50))] + [
+            (120.0 + 0.001 * (i % 50) + dx, 30.2 + 0.001 * (i // 50) + dy) for dx, dy in ((0.0008, 0), (0.0008, 0.0008), (0, 0.0008))
+        ])
+        for i in range(n)
+    ]  # fmt: skip
+    frame = gpd.GeoDataFrame({"DKBH": [f"K-{i:04d}" for i in range(n)]}, geometry=squares, crs="EPSG:4326")
+    return frame.to_json().encode()
+
+
+def test_kill_9_in_the_middle_of_an_import(backend: Backend, tmp_path: Path) -> None:
+    """SIGKILL while the import writes: the store is as before, and a second try imports everything."""
+    import signal
+
+    from geodata.ingest import run_import
+
+    data = tmp_path / "many.geojson"
+    data.write_bytes(_many_parcels(400))
+    before = backend.fingerprint()
+    url = getattr(backend, "url", "") or ""
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_IMPORT, url, str(getattr(backend, "path", "")), str(data)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        line = child.stdout.readline()  # type: ignore[union-attr]
+        assert line.strip() == "in the middle", child.stderr.read()  # type: ignore[union-attr]
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    assert backend.fingerprint() == before  # nothing of the half-written changeset
+    plan, _ = run_import(backend, "many.geojson", data.read_bytes(), "bureau", "alice", crs="EPSG:4326")
+    assert plan.counts["add"] == 400
+    ids = set(backend.read_parcels()["id"])
+    assert {f"K-{i:04d}" for i in range(400)} <= ids

@@ -51,26 +51,39 @@ def test_one_a4_page_per_parcel(brochure, data) -> None:
         text = _flat(page.extract_text())
         assert "地块推介单" in text
         assert _flat(parcel["name_zh"]) in text
-        assert "数据来源：000" in text  # the seed the parcel comes from, named
+        # the seed the parcel comes from, cited by title and date (never by its file name)
+        assert "数据来源：「西湖区发布先进制造业三大“新年礼包”」，2026年2月" in text
+        assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)
         assert "制图日期2026-11-24" in text
 
 
 def test_unknown_facts_say_so_and_known_ones_are_shown(brochure) -> None:
     text = _flat(PdfReader(io.BytesIO(brochure)).pages[0].extract_text())
-    # the seeds give neither area, price nor plot ratio of any site: shown as not yet published
+    # the seeds give neither area, price nor plot ratio of any site: gathered in one line, not a
+    # form of 待公布 rows
+    assert "待公布：地块编号、面积、容积率、建筑密度" in text
+    assert text.count("待公布") == 1
     for label in ("面积", "容积率", "起始价", "投资强度", "地块编号"):
-        assert f"{label}待公布" in text
+        assert f"{label}待公布" not in text
     assert "状态计划出让" in text
     assert "所属平台紫金港科技城" in text
     assert "三面环水" in text  # the source's own description of the surroundings
     assert "工业企业一季度产值增量激励" in text  # a Xihu support measure
 
 
-def test_contact_not_configured_says_where(brochure) -> None:
-    text = _flat(PdfReader(io.BytesIO(brochure)).pages[0].extract_text())
-    assert "联系方式未配置" in text
-    assert "[brochure.contact]" in text
-    assert not re.search(r"\d{3,4}-\d{7,8}", text)  # no phone number invented
+def test_contact_not_configured_is_left_out_without_setup_text(brochure, data) -> None:
+    layers, policies, sources = data
+    english = build_brochure(
+        layers["parcels"].iloc[:1], layers, policies, sources, BrochureConfig(), "en", date=DATE
+    )
+    pages = [*PdfReader(io.BytesIO(brochure)).pages, *PdfReader(io.BytesIO(english)).pages]
+    for page in pages:
+        text = _flat(page.extract_text())
+        # an investor reads this: no section heading without content, no configuration advice
+        for word in ("联系方式", "Contact", "secrets", "toml", "[brochure", "ATLAS_", "配置", "configur"):
+            assert word not in text
+        assert not re.search(r"\d{3,4}-\d{7,8}", text)  # no phone number invented
+        assert "parcels?sel=" in text  # the link to the atlas stays
 
 
 def test_configured_contact_is_printed(data) -> None:
@@ -89,7 +102,8 @@ def test_configured_contact_is_printed(data) -> None:
     assert "0571-12345678" in text
     assert "Parcelbrochure" in text
     assert "Keyfacts" in text
-    assert "notyetpublished" in text
+    assert "Notyetpublished:Parcelcode,Area," in text
+    assert "Contact" in text  # a configured contact has its section
     assert "Applicablesupportmeasures(XihuDistrict)" in text
 
 

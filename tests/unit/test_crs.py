@@ -313,3 +313,41 @@ def test_gk_scale_grows_away_from_the_central_meridian():
     ratio = (x1 - x0) / ground
     assert ratio > 1.0
     assert ratio < 1.0003
+
+
+# -- BD-09 (Baidu) against coordinate pairs other projects publish ------------------------------
+# Pairs from the README of wandergis/coordtransform (github.com/wandergis/coordtransform, the
+# "result" block of its usage example), and from the tests of the pyxis / geotool projects
+# (tests/test_crypto.py there: one point near 121.09 E, 30.61 N given in all three datums).
+COORDTRANSFORM_BD09_TO_GCJ02 = ((116.404, 39.915), (116.39762729119315, 39.90865673957631))
+COORDTRANSFORM_GCJ02_TO_BD09 = ((116.404, 39.915), (116.41036949371029, 39.92133699351021))
+PYXIS_POINT = {
+    "wgs84": (121.0917077, 30.6107779),
+    "gcj02": (121.09626935575027, 30.608604331756705),
+    "bd09": (121.10271732371203, 30.61484572185035),
+}
+
+
+def test_bd09_matches_published_pairs() -> None:
+    from geodata.geo.crs import bd09_to_gcj02, bd09_to_wgs84, gcj02_to_bd09, haversine_m, wgs84_to_bd09
+
+    src, expected = COORDTRANSFORM_GCJ02_TO_BD09
+    assert gcj02_to_bd09(*src) == pytest.approx(expected, abs=1e-9)
+    # coordtransform inverts in one step; ours iterates, so they agree to centimetres, not to the digit
+    src, expected = COORDTRANSFORM_BD09_TO_GCJ02
+    assert haversine_m(*bd09_to_gcj02(*src), *expected) < 0.5
+    assert haversine_m(*wgs84_to_bd09(*PYXIS_POINT["wgs84"]), *PYXIS_POINT["bd09"]) < 0.05
+    assert haversine_m(*bd09_to_wgs84(*PYXIS_POINT["bd09"]), *PYXIS_POINT["wgs84"]) < 0.05
+    assert haversine_m(*bd09_to_gcj02(*PYXIS_POINT["bd09"]), *PYXIS_POINT["gcj02"]) < 0.05
+
+
+def test_bd09_round_trip_over_hangzhou() -> None:
+    from geodata.geo.crs import bd09_to_wgs84, haversine_m, wgs84_to_bd09
+
+    lon, lat = np.meshgrid(np.linspace(118.3, 120.9, 30), np.linspace(29.2, 30.6, 30))
+    back = bd09_to_wgs84(*wgs84_to_bd09(lon, lat))
+    assert float(np.max(haversine_m(lon, lat, *back))) < 1e-3
+    # Baidu's coordinates lie roughly a kilometre from the true position in Hangzhou
+    moved = haversine_m(lon, lat, *wgs84_to_bd09(lon, lat))
+    assert float(np.min(moved)) > 700
+    assert float(np.max(moved)) < 1500

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from geodata.domain.areas import chart_rows
+from geodata.domain.sources import SEED_FILE, cite
 from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, area_charts, page_inches, render_chart
 
 
@@ -31,7 +32,8 @@ def test_area_charts_are_the_area_pages_rows(indicators) -> None:
     assert [(c.title, c.rows["id"].tolist()) for c in charts] == [(t, ids) for t, ids, _ in expected]
     for chart, (_, _, sources) in zip(charts, expected, strict=True):
         assert chart.note.startswith("来源：")
-        assert all(s in chart.note for s in sources)
+        assert all(cite(s, "zh") in chart.note for s in sources)
+        assert not SEED_FILE.search(chart.note)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -48,7 +50,7 @@ def test_png_and_svg_at_every_size(indicators, size) -> None:
     assert float(root.get("width").removesuffix("pt")) == pytest.approx(w * 72, abs=0.5)
     texts = _svg_texts(svg)
     assert chart.title in texts
-    assert any(t.startswith("来源：002") for t in texts)  # the footnote names the seed
+    assert any(t.startswith("来源：「钱塘（新）区") for t in texts)  # the footnote cites the seed
     assert f"单位：{chart.unit}" in texts
     for text in chart.rows["text"]:  # every bar carries its value as the source states it
         assert text in texts

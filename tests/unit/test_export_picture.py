@@ -73,7 +73,8 @@ def test_every_size_renders_png_and_one_page_pdf(data, focus_view, size) -> None
     flat = re.sub(r"\s+", "", text)
     assert "杭州产业用地总览" in flat
     assert "测试副标题" in flat
-    assert "数据来源：000" in flat  # the seeds, named
+    assert "数据来源：「西湖区发布先进制造业三大“新年礼包”」，2026年2月" in flat  # the seeds, cited
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)
     assert "瓦片服务器不可达" in flat
     assert "OpenStreetMap" in flat
     assert "制图日期2026-11-24" in flat
@@ -130,7 +131,7 @@ def test_english_picture_speaks_english(data, focus_view) -> None:
     pic = render_picture(layers, focus_view, spec, OFFLINE, None, sources)
     _, text = _pdf_text(pic.pdf)
     assert "Hangzhou overview" in text
-    assert "Sources: 000 Xihu District releases" in text
+    assert "Sources:\"XihuDistrictreleasesthree'NewYearpackages'\",February2026" in re.sub(r"\s+", "", text)
     assert "Basemap: offline basemap" in text
     assert "Legend" in text
     assert "Qiantang District: Output" in text
@@ -200,7 +201,7 @@ def test_choropleth_and_projects_pictures(data, focus_view) -> None:
     text = re.sub(r"\s+", "", _pdf_text(pic.pdf)[1])
     assert "规上工业总产值（亿元）" in text
     assert "无数据（来源未给出）" in text
-    assert "002" in text
+    assert "「钱塘（新）区：杭州制造硬核担当加速创新」" in text  # the colouring figures' source
     pic = render_picture(
         layers, focus_view, PictureSpec("项目", date=DATE), OFFLINE, MapContent("projects"), sources
     )

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from components.policy_view import build_budget_chart, build_match_markdown, esc
+from components.policy_view import build_budget_chart, build_match_markdown
 from geodata.domain.policies import (
     DISTRICT_QUOTES,
     RULES,
@@ -21,6 +21,7 @@ from geodata.domain.policies import (
     matches_frame,
 )
 from geodata.model.schema import DISTRICT_NAMES, SEEDS_DIR
+from geodata.text.markdown import md_escape
 
 
 def _one(matches: list[Match], policy_id: str) -> Match:
@@ -298,7 +299,7 @@ def test_budget_chart_shows_the_lines_sorted_with_units_and_sources(policies) ->
     assert "万元" in fig.layout.xaxis.title.text
     assert fig.layout.title.text
     note = fig.layout.annotations[0].text
-    assert "001_6bceb20c9443bdad.txt" in note
+    assert "「杭高新〔2024〕16号」，2024年10月24日" in note  # cited by document number and date
     assert "不少于" in note
     assert "1 亿元 = 10,000 万元" in note
     assert "产业基金" in note
@@ -340,4 +341,4 @@ def test_match_markdown_escapes_data() -> None:
     assert "<script>" not in md.replace("\\<script\\>", "")
     assert "[链接]" not in md
     assert re.search(r"(?<!\\)\$", md) is None
-    assert esc("a_b") == "a\\_b"
+    assert md_escape("a_b") == "a\\_b"

@@ -7,7 +7,8 @@ parcels are treated (``include_unknown_area``, the ``待公布`` quarter).
 
 One module per concern: ``units`` (亩, m², ha), ``search`` (normalised free text), ``query``
 (filters), ``nearby`` (geodesic distances to other layers), ``policies`` (measures that apply
-to a parcel), ``url_state`` (the view to and from URL query parameters). This package
+to a parcel), ``url_state`` (the view to and from URL query parameters), ``labels`` (a parcel's name on
+screen, falling back to its code and id). This package
 re-exports their public names.
 
 Examples
@@ -20,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+from geodata.domain.parcels.labels import parcel_label, parcel_labels
 from geodata.domain.parcels.nearby import NEARBY_LAYERS, Nearby, landmarks, nearest_features, within_radius
 from geodata.domain.parcels.policies import parcel_policies
 from geodata.domain.parcels.query import ParcelQuery, filter_options, filter_parcels
@@ -58,6 +60,8 @@ __all__ = [
     "mu_to_m2",
     "nearest_features",
     "normalise_text",
+    "parcel_label",
+    "parcel_labels",
     "parcel_policies",
     "search_mask",
     "state_from_params",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -36,6 +37,48 @@ class ParcelQuery:
     statuses: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
     text: str = ""
+
+    def to_session(self, keys: Mapping[str, str]) -> dict[str, object]:
+        """The filter widgets' values for this query: ``{session key: value}``.
+
+        ``keys`` maps the short names of :data:`SESSION_NAMES` to the page's session-state keys.
+
+        Examples
+        --------
+        >>> keys = {n: f"p_{n}" for n in SESSION_NAMES.values()}
+        >>> ParcelQuery(districts=("西湖区",), area_mu_min=50.0).to_session(keys)["p_area_min"]
+        50.0
+        >>> ParcelQuery.from_session(ParcelQuery(text="云谷").to_session(keys), keys).text
+        '云谷'
+        """
+        return {
+            keys[name]: list(value) if isinstance(value, tuple) else value
+            for name, value in ((SESSION_NAMES[f], getattr(self, f)) for f in SESSION_NAMES)
+        }
+
+    @classmethod
+    def from_session(cls, state: Mapping[str, object], keys: Mapping[str, str]) -> ParcelQuery:
+        """The query the filter widgets hold (the inverse of :meth:`to_session`)."""
+        values = {}
+        for field_name, name in SESSION_NAMES.items():
+            value = state[keys[name]]
+            values[field_name] = tuple(value) if isinstance(value, list | tuple) else value  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]
+
+
+#: ParcelQuery's fields and the short names of the widgets that hold them.
+SESSION_NAMES: dict[str, str] = {
+    "districts": "districts",
+    "platforms": "platforms",
+    "land_uses": "land_uses",
+    "area_mu_min": "area_min",
+    "area_mu_max": "area_max",
+    "include_unknown_area": "unknown_area",
+    "quarters": "quarters",
+    "statuses": "statuses",
+    "industries": "industries",
+    "text": "text",
+}
 
 
 def _area_mu(parcels: pd.DataFrame) -> pd.Series:
