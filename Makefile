@@ -55,5 +55,26 @@ restore: $(STAMP)
 	@test -n "$(FILE)" || { echo 'Which copy? make restore FILE=path (see: $(BIN)/python -m scripts.store_backup list)'; exit 2; }
 	$(BIN)/python -m scripts.store_backup restore "$(FILE)"
 
+# The production topology on this machine: PostGIS + $(REPLICAS) Streamlit replicas + nginx on
+# http://127.0.0.1:$(PROXY_PORT) (needs Debian's nginx, postgresql, postgresql-postgis). See deploy/.
+REPLICAS   ?= 2
+PROXY_PORT ?= 8080
+serve: $(STAMP)
+	REPLICAS=$(REPLICAS) PROXY_PORT=$(PROXY_PORT) PY=$(CURDIR)/$(BIN)/python bash deploy/serve.sh start
+
+serve-stop:
+	bash deploy/serve.sh stop
+
+# Protocol-level load test (Locust speaking Streamlit's websocket protobufs) against make serve's
+# proxy (or LOAD_HOST=http://127.0.0.1:8501 for one process); bench/results/load_stats.csv.
+LOAD_HOST  ?= http://127.0.0.1:$(PROXY_PORT)
+LOAD_USERS ?= 100
+LOAD_TIME  ?= 300s
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[load]"
+	cd bench/load && ../../$(BIN)/locust -f locustfile.py --headless -u $(LOAD_USERS) -r 2 -t $(LOAD_TIME) \
+	  --host $(LOAD_HOST) --csv ../results/load --only-summary
+	uptime > bench/results/load_machine.txt
+
 clean:
 	rm -rf $(VENV) data .pytest_cache

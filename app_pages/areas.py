@@ -6,16 +6,19 @@ import streamlit as st
 
 from components import cached, layout, state
 from components.charts import build_bar_chart, source_note
+from components.contact import render_contact
 from components.downloads import csv_button, xlsx_button
 from components.export_panel import export_areas
 from components.i18n import lang, place, t
+from components.interest_form import render_interest_form
 from components.map import build_highlight, build_overview_map, render_map
+from geodata.domain.area_tables import fund_table, left_out_table
 from geodata.domain.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
 from geodata.domain.sources import cite_cells
 from geodata.geo.selection import new_click
 from geodata.model.schema import FOCUS_DISTRICTS
 from geodata.text import formats
-from geodata.text.formats import format_period, format_value, place_or_quote, quote_zh, unit_label
+from geodata.text.formats import format_period, format_value, place_or_quote, unit_label
 
 DOWNLOAD_COLUMNS = [
     "id",
@@ -91,6 +94,7 @@ with col_pick, layout.dashboard_side():
     )
     n = int((indicators["area"] == area).sum())
     st.metric(t("areas.metric"), t("areas.metric_value", count=n))
+    row = None
     if area in set(layers["areas"]["name_zh"]):
         row = layers["areas"][layers["areas"]["name_zh"] == area].iloc[0]
         st.caption(
@@ -145,26 +149,13 @@ with col_pick, layout.dashboard_side():
                 )
             if not fund_rows.empty:
                 st.markdown("**" + t("areas.fund_matrix") + "**")
-                matrix = fund_rows.assign(
-                    fund=fund_rows["fund_en"].where(fund_rows["fund_en"].astype(bool), fund_rows["fund"])
-                    if code == "en"
-                    else fund_rows["fund"],
-                    size=[
-                        format_value(v, u, q, code) if pd.notna(v) else t("common.not_published")
-                        for v, u, q in zip(
-                            fund_rows["size_value"],
-                            fund_rows["size_unit"],
-                            fund_rows["size_qualifier"],
-                            strict=True,
-                        )
-                    ],
-                    status=[t(f"areas.fund_status.{s}") for s in fund_rows["status"]],
-                    focus=[quote_zh(x, code) for x in fund_rows["focus"]],
-                    stage=[quote_zh(x, code) for x in fund_rows["stage"]],
-                    source=cite_cells(fund_rows["source"], code),
-                )[["fund", "size", "focus", "stage", "status", "source"]]
-                matrix = matrix.rename(columns={c: t(f"areas.col.{c}") for c in matrix.columns})
-                st.dataframe(matrix, hide_index=True, width="stretch")
+                st.dataframe(fund_table(fund_rows, code), hide_index=True, width="stretch")
+    # Contact and the interest form follow the charts: on a desk the charts stay on the first screen.
+    if row is not None:
+        render_contact(row["district"], area, row["parent"])
+    else:  # a district
+        render_contact(area)
+    render_interest_form("area", area, place(area), key="area_lead")
 
 st.divider()
 st.subheader(t("areas.compare"))
@@ -207,29 +198,13 @@ for i, g in enumerate(groups):
         config={"displaylogo": False},
     )
     csv_button(
-        t("common.download_csv"),
-        rows[DOWNLOAD_COLUMNS],
-        f"compare_{g.indicator}_{g.period}.csv",
-        f"dl_compare_{i}",
+        t("common.download_csv"), rows[DOWNLOAD_COLUMNS], f"compare_{g.indicator}_{g.period}.csv", f"dl_compare_{i}"
     )
 if not groups:
     st.warning(t("areas.nothing_comparable", indicator=indicator_name(chosen)))
 if left is not None:
     st.caption(t("areas.left_caption", reason=left.reason))
-    left_rows = left.rows.assign(
-        area=[place(a) for a in left.rows["area"]],
-        subject=[place_or_quote(s, code) for s in left.rows["subject"]],
-        period=[format_period(p, code) for p in left.rows["period"]],
-        unit=[unit_label(u, code) for u in left.rows["unit"]],
-        source=cite_cells(left.rows["source"], code),
-    )
-    st.dataframe(
-        left_rows[["area", "subject", "period", "value", "unit", "source"]].rename(
-            columns={c: t(f"areas.col.{c}") for c in ("area", "subject", "period", "value", "unit", "source")}
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(left_out_table(left.rows, code), hide_index=True, width="stretch")
 
 st.divider()
 st.subheader(t("areas.download_all"))

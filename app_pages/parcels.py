@@ -62,7 +62,7 @@ picked_row(shown, shown_xy)
 selected = st.session_state.get(K["selected"])
 
 st.title(t("parcels.title"))
-render_plan_caption(parcels, cached.table("indicators"))
+render_plan_caption(cached.table("indicators"))
 for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
 

@@ -8,6 +8,7 @@ import math
 import streamlit as st
 
 from components.i18n import lang, t
+from geodata.domain.currency import feature_as_of
 from geodata.domain.figures import Figure
 from geodata.domain.sources import cite, cite_all, full_citation, source_marks
 from geodata.model.schema import PARCEL_STATUS_ZH
@@ -15,26 +16,11 @@ from geodata.text.formats import format_area_mu, format_value, place, quote_han_
 from geodata.text.i18n import translate
 from geodata.text.markdown import md_escape
 
-QUALITY_ZH = {
-    "indicative": "示意位置（据来源文字描述定位，非测绘边界）",
-    "boundary": "行政边界",
-    "surveyed": "测绘边界（导入的勘测文件）",
-}
-KIND_ZH = {
-    "platform": "平台",
-    "park": "园区",
-    "supply_site": "2026 年供地地块",
-    "project": "签约 / 开工项目",
-    "university": "高校",
-    "institute": "科研机构",
-    "lab": "实验室",
-}
-PROJECT_STATUS_ZH = {
-    "signed": "已签约",
-    "started": "已开工",
-    "under_construction": "在建",
-    "operating": "已投产",
-}
+# The values the catalogue names (``cards.quality.*``, ``cards.kind.*``, ``cards.project_status.*``);
+# any other value is shown as it is.
+KNOWN_QUALITIES = frozenset({"indicative", "boundary", "surveyed"})
+KNOWN_KINDS = frozenset({"platform", "park", "supply_site", "project", "university", "institute", "lab"})
+KNOWN_PROJECT_STATUSES = frozenset({"signed", "started", "under_construction", "operating"})
 
 
 def _present(value) -> bool:
@@ -75,7 +61,7 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
     rows = [
         (
             translate("cards.fact.kind", lang),
-            translate(f"cards.kind.{kind}", lang) if kind in KIND_ZH else (kind or "—"),
+            translate(f"cards.kind.{kind}", lang) if kind in KNOWN_KINDS else (kind or "—"),
         )
     ]
     if _present(props.get("district")):
@@ -123,7 +109,7 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
                 (
                     translate("cards.fact.progress", lang),
                     translate(f"cards.project_status.{status}", lang)
-                    if status in PROJECT_STATUS_ZH
+                    if status in KNOWN_PROJECT_STATUSES
                     else status,
                 )
             )
@@ -135,7 +121,7 @@ def build_feature_facts(props: dict, lang: str = "zh") -> list[tuple[str, str]]:
         (
             translate("cards.fact.quality", lang),
             translate(f"cards.quality.{quality}", lang)
-            if quality in QUALITY_ZH
+            if quality in KNOWN_QUALITIES
             else _or_unknown(quality, lang),
         )
     )
@@ -223,6 +209,8 @@ def render_feature_card(name: str, props: dict) -> None:
     line = source_caption(props, code)
     if line:
         st.caption(line)
+    if _present(props.get("source")):
+        st.caption(md_escape(feature_as_of(props, code)))
 
 
 def source_caption(props: dict, lang: str = "zh") -> str:
@@ -245,5 +233,3 @@ def source_caption(props: dict, lang: str = "zh") -> str:
     if _present(props.get("quote")):
         line += f"　{translate('common.quote_label', lang)}：「{md_escape(props['quote'])}」"
     return line
-
-

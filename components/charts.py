@@ -12,6 +12,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from geodata.domain.currency import frame_as_of
 from geodata.domain.sources import cite_all
 from geodata.geo.styles import BAR_COLOR, PLANNED_COLOR  # shared with the exported charts
 from geodata.text.formats import unit_label
@@ -21,17 +22,21 @@ FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Sans Pro",
 
 
 def source_note(sources: list[str], extra: str = "", lang: str = "zh") -> str:
-    """The footnote under a chart: its sources by short title and date, and anything derived.
+    """The footnote under a chart: its sources by short title and date, anything derived, and how
+    current the chart is.
 
     Examples
     --------
     >>> source_note(["000_749770bcfb4b1cf3.txt", "004_c0cd15c402fb7bc0.txt"], "1 亿元 = 10,000 万元")
-    '来源：「西湖区发布先进制造业三大“新年礼包”」，2026年2月；「西湖区：“三创”融合书写人文经济学的“西湖样本”」，2025年。1 亿元 = 10,000 万元'
+    '来源：「西湖区发布先进制造业三大“新年礼包”」，2026年2月；「西湖区：“三创”融合书写人文经济学的“西湖样本”」，2025年。1 亿元 = 10,000 万元 资料日期：2025年 至 2026年2月'
     >>> source_note(["003_b3b6829ba2dddcb6.txt"], "", "en")
-    'Sources: "Zijingang Science City: climbing higher from high ground", January 2025. '
+    'Sources: "Zijingang Science City: climbing higher from high ground", January 2025. Data as of: January 2025'
     """
-    note = translate("charts.sources", lang, files=cite_all(sources, lang)) if sources else ""
-    return note + extra
+    if not sources:
+        return extra
+    note = translate("charts.sources", lang, files=cite_all(sources, lang))
+    as_of = frame_as_of(pd.DataFrame({"source": list(sources)}), lang)
+    return note + extra + (" " if extra and as_of else "") + as_of
 
 
 def wrap(text: str, width: int = 60) -> str:

@@ -17,13 +17,20 @@ ACTION_COLORS = {"add": "#27ae60", "change": "#e67e22", "remove": "#c0392b"}
 #: and the zoom buttons sit at the map's edges.
 FIT_PADDING = (40, 40)
 BEFORE_COLOR = "#555555"
+#: Room (pixels) for the landing map's open list of candidate datums on the right.
+LEGEND_WIDTH = 360
 CANDIDATE_COLORS = ("#1f77b4", "#9467bd", "#e67e22", "#c0392b", "#17becf", "#8c564b", "#7f7f7f")
 
 
-def _fit(m: folium.Map, gdf: gpd.GeoDataFrame) -> None:
+def _fit(m: folium.Map, gdf: gpd.GeoDataFrame, right: int = FIT_PADDING[0]) -> None:
     if len(gdf):
         minx, miny, maxx, maxy = gdf.total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=16, padding=FIT_PADDING)
+        m.fit_bounds(
+            [[miny, minx], [maxy, maxx]],
+            max_zoom=16,
+            padding_top_left=FIT_PADDING,
+            padding_bottom_right=(right, FIT_PADDING[1]),
+        )
 
 
 def build_preview_map(
@@ -118,5 +125,5 @@ def build_landing_map(points: gpd.GeoDataFrame, label, chosen: str, basemap: str
         group.add_to(m)
     if len(shown):
         folium.LayerControl(collapsed=False).add_to(m)
-    _fit(m, shown)
+    _fit(m, shown, right=LEGEND_WIDTH)  # the open legend (top right) must not hide any point
     return m

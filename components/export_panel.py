@@ -194,7 +194,10 @@ def _chart_alone(page: str, charts: Sequence[ChartSpec]) -> None:
         else:
             code = lang()
             files = queued(
-                lambda: (render_chart(chart, size, res, "png", code), render_chart(chart, size, res, "svg", code))
+                lambda: (
+                    render_chart(chart, size, res, "png", code),
+                    render_chart(chart, size, res, "svg", code),
+                )
             )
             if files is not None:
                 st.session_state[_key(page, "chart_files")] = (chart.title, *files)
@@ -219,7 +222,7 @@ def _chart_alone(page: str, charts: Sequence[ChartSpec]) -> None:
 def brochure_config() -> BrochureConfig:
     """Base URL and contact from ``.streamlit/secrets.toml`` and the environment."""
     try:
-        secrets = {"brochure": st.secrets.get("brochure", {})}
+        secrets = {"brochure": st.secrets.get("brochure", {}), "contacts": st.secrets.get("contacts", {})}
     except Exception:  # no secrets file: the environment alone, or the defaults
         secrets = {}
     return BrochureConfig.from_settings(secrets)
@@ -326,6 +329,7 @@ def display_name(name: str, layers: dict[str, gpd.GeoDataFrame]) -> str:
 
 def _common(layers):
     from components import cached, state
+
     return cached.table("sources"), st.session_state[state.BASEMAP], _focus_view(layers)
 
 

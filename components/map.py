@@ -44,11 +44,10 @@ from geodata.geo.styles import (  # one place for colours: the exported pictures
     dash_array,
     project_radius,
 )
+from geodata.model.extent import HANGZHOU_CENTER
 from geodata.model.schema import FOCUS_DISTRICTS
 from geodata.text.formats import place, unit_text
 from geodata.text.i18n import translate
-
-HANGZHOU_CENTER = (30.25, 119.75)
 
 
 def _catalogue(basemap: str) -> Basemap:
@@ -94,17 +93,10 @@ def from_display_point(lat: float, lng: float, basemap: str) -> tuple[float, flo
     return lat, lng
 
 
-KIND_ZH = {
-    "district": "区县",
-    "platform": "平台",
-    "park": "园区",
-    "supply_site": "供地地块",
-    "project": "项目",
-    "university": "高校",
-    "institute": "科研机构",
-    "lab": "实验室",
-}
-QUALITY_ZH = {"indicative": "示意位置", "boundary": "行政边界", "surveyed": "测绘边界"}
+#: The feature kinds the catalogue names (``map.kind.*``); another kind gets no label.
+KNOWN_KINDS = frozenset(
+    {"district", "platform", "park", "supply_site", "project", "university", "institute", "lab"}
+)
 
 
 def tooltip_html(props: dict, lang: str = "zh") -> str:
@@ -120,7 +112,7 @@ def tooltip_html(props: dict, lang: str = "zh") -> str:
     name = html.escape(place(props.get("name_zh", ""), lang))
     parts = [f"<b>{name}</b>"]
     kind = props.get("kind")
-    extra = translate(f"map.kind.{kind}", lang) if kind in KIND_ZH else ""
+    extra = translate(f"map.kind.{kind}", lang) if kind in KNOWN_KINDS else ""
     if props.get("geometry_quality") == "indicative":
         indicative = translate("map.indicative", lang)
         extra = f"{extra} · {indicative}" if extra else indicative

@@ -16,8 +16,10 @@ import streamlit as st
 
 from components import cached, state
 from components.cards import build_feature_facts, render_feature_card
+from components.contact import render_contact
 from components.export_panel import export_parcels, render_brochure_panel
 from components.i18n import lang, place, t
+from components.interest_form import render_interest_form
 from components.map import build_parcel_base_map, from_display_point, render_map, to_display_point
 from components.parcel_layer import (
     build_scaled_parcels_group,
@@ -37,12 +39,13 @@ from geodata.domain.parcels import (
     parcel_policies,
     within_radius,
 )
-from geodata.domain.parcels.provenance import provenance
+from geodata.domain.parcels.labels import parcel_label
 from geodata.domain.parcels.tables import listing_table, nearby_table, policy_table, radius_table
 from geodata.domain.sources import cite_all
 from geodata.export.tables import PARCEL_FILES
 from geodata.geo.selection import new_click
 from geodata.geo.viewport import bounds_from_map, capped_choices, near_candidates, zoom_from_map
+from geodata.model.extent import HANGZHOU_EXTENT
 from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
 from geodata.text.formats import indicator_name, term
 from geodata.text.markdown import md_escape
@@ -138,12 +141,12 @@ def render_filters(options: Mapping[str, list[str]], districts: set[str]) -> Par
     return ParcelQuery.from_session(st.session_state, K)
 
 
-def render_plan_caption(parcels: gpd.GeoDataFrame, indicators: pd.DataFrame) -> None:
+def render_plan_caption(indicators: pd.DataFrame) -> None:
     """The plan as a whole, from its own rows of the figures table (with their source), and which
     listed parcels it describes: only those named by a source are placed approximately."""
     code = lang()
     plan = indicators[indicators["subject"] == PLAN_SUBJECT]
-    placed = provenance(parcels)
+    placed = cached.parcel_provenance()
     if len(plan):
         st.caption(
             t(
@@ -214,6 +217,9 @@ def render_card(
     props = row.drop(labels="geometry").to_dict()
     st.divider()
     render_feature_card(name_zh, props)
+    # the investor's next step, right under the facts: whom to call, and the registration
+    render_contact(row.get("district"), name_zh, row.get("parent"))
+    render_interest_form("parcel", str(row["id"]), parcel_label(props, code))
     st.markdown("**" + t("parcels.near_title") + "**")
     st.dataframe(nearby_table(nearest_features(row.geometry, layers), code), hide_index=True, width="stretch")
     st.selectbox(
@@ -281,10 +287,20 @@ def render_nearby(
     elif mode == "坐标":
         c1, c2 = st.columns(2)
         lon = c1.number_input(
-            t("parcels.lon"), min_value=118.0, max_value=121.0, value=120.10, format="%.5f", key=K["near_lon"]
+            t("parcels.lon"),
+            min_value=HANGZHOU_EXTENT.west,
+            max_value=HANGZHOU_EXTENT.east,
+            value=120.10,
+            format="%.5f",
+            key=K["near_lon"],
         )
         lat = c2.number_input(
-            t("parcels.lat"), min_value=29.0, max_value=31.0, value=30.25, format="%.5f", key=K["near_lat"]
+            t("parcels.lat"),
+            min_value=HANGZHOU_EXTENT.south,
+            max_value=HANGZHOU_EXTENT.north,
+            value=30.25,
+            format="%.5f",
+            key=K["near_lat"],
         )
         point = (lon, lat)
     else:

@@ -75,6 +75,9 @@ DATA = {
         # the import's previewed plan (written as seen), a counter that gives a fresh
         # uploader after a write, the move confirmation and an edit conflict to show
         "preview", "upload_round", "moves_ok", "conflict",
+        # the leads tab's filters, the chosen registration and its follow-up inputs
+        "lead_target", "lead_kind", "lead_status", "lead_since", "lead_until", "lead_pick",
+        "lead_status_pick", "lead_note",
     )
 }  # fmt: skip
 
@@ -85,4 +88,6 @@ def data_user() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-PARCELS["seen_cell"] = "parcels_seen_cell"  # the count cell last clicked (many parcels are drawn as counts), acted on once
+PARCELS["seen_cell"] = (
+    "parcels_seen_cell"  # the count cell last clicked (many parcels are drawn as counts), acted on once
+)

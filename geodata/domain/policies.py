@@ -34,27 +34,8 @@ Status = Literal["met", "not_met", "not_stated", "no_input", "other_currency"]
 #: The ``sector`` value of measures that apply to every sector (滨江's 附则 funding modes, ...).
 ALL_SECTORS: Final = "全部"
 
-STATUS_ZH: Final[dict[str, str]] = {
-    "met": "满足门槛",
-    "not_met": "未达门槛",
-    "not_stated": "来源未规定数值门槛",
-    "no_input": "未填写相关数值，无法判断",
-    "other_currency": "门槛以另一币种表示（不换算），不适用",
-}
-KIND_ZH: Final[dict[str, str]] = {
-    "grant": "资助 / 补贴",
-    "programme": "专项预算（计划，非单个项目的资助额）",
-    "fund": "产业基金规模（非年度预算）",
-    "non_monetary": "非资金政策",
-}
 KIND_ORDER: Final = ("grant", "programme", "fund", "non_monetary")
 CURRENCY_UNIT: Final[dict[str, str]] = {"CNY": "万元", "USD": "万美元"}
-BASIS_ZH: Final[dict[str, str]] = {
-    "investment": "总投资",
-    "rd_spend": "研发投入",
-    "rent_area": "租用面积",
-    "registered_capital": "注册资本",
-}
 
 #: Unit -> (currency, factor to the profile's unit of that currency). Never across currencies.
 _MONEY_UNITS: Final[dict[str, tuple[str, float]]] = {

@@ -94,6 +94,16 @@ def full_citation(file: str, lang: str = "zh", sources: pd.DataFrame | None = No
     return _cite(title, _text(row, "published"), lang) if title else file
 
 
+def published_dates(sources: pd.DataFrame | None = None) -> dict[str, str]:
+    """Each source file's ``published`` date as the table gives it ("" where the source gives none)."""
+    table = _table(sources)
+    if "file" not in table or "published" not in table:
+        return {}
+    return {
+        str(f): _text(row, "published") for f, (_, row) in zip(table["file"], table.iterrows(), strict=True)
+    }
+
+
 def split_sources(values: Iterable) -> list[str]:
     """The source names in a ``source`` column, where one cell may name several ("a.txt;b.txt"), sorted.
 

@@ -25,6 +25,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geodata.domain.contacts import ContactBook, parent_chain
+from geodata.domain.contacts import contact_lines as block_lines
 from geodata.domain.parcels import ViewState, nearest_features, parcel_policies, state_to_params
 from geodata.domain.parcels.labels import parcel_label
 from geodata.export.charts import wrap_mixed
@@ -46,7 +48,6 @@ from geodata.text.i18n import translate
 
 A4_PORTRAIT = (210 / 25.4, 297 / 25.4)
 DEFAULT_BASE_URL = "http://localhost:8501"
-CONTACT_FIELDS = ("organisation", "name", "phone", "email", "address", "note")
 CLOSEUP_RADIUS_M = 2500
 MAX_POLICIES = 7
 
@@ -57,6 +58,14 @@ class BrochureConfig:
 
     base_url: str = DEFAULT_BASE_URL
     contact: Mapping[str, str] = field(default_factory=dict)
+    #: blocks per district or platform (``[contacts."<name>"]``); the most specific one is printed
+    by_place: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def contact_for(self, parcel: Mapping, areas: pd.DataFrame | None) -> Mapping[str, str]:
+        """The contact block for one parcel: its platform's, else its district's, else the default."""
+        parents = dict(zip(areas["name_zh"], areas["parent"], strict=True)) if areas is not None else {}
+        own = parent_chain(parcel.get("parent"), parents)
+        return ContactBook(self.contact, self.by_place).for_feature(parcel.get("district"), own)[0]
 
     @classmethod
     def from_settings(
@@ -78,16 +87,8 @@ class BrochureConfig:
         base = str(environ.get("ATLAS_BASE_URL") or section.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise ValueError(f"brochure base URL must start with http:// or https://, not {base!r}")
-        contact = {
-            k: str(v).strip()
-            for k, v in dict(section.get("contact", {}) or {}).items()
-            if k in CONTACT_FIELDS
-        }
-        for name in CONTACT_FIELDS:
-            value = environ.get(f"ATLAS_CONTACT_{name.upper()}")
-            if value:
-                contact[name] = value.strip()
-        return cls(base, {k: v for k, v in contact.items() if v})
+        book = ContactBook.from_settings(secrets, environ)
+        return cls(base, dict(book.default), dict(book.by_place))
 
 
 def parcel_url(base_url: str, parcel_id: str, lang: str = "zh") -> str:
@@ -204,7 +205,7 @@ def contact_lines(contact: Mapping[str, str], lang: str) -> list[str]:
     >>> contact_lines({"name": "张三", "phone": "0571-0000"}, "zh")
     ['张三', '0571-0000']
     """
-    return [str(contact[k]) for k in CONTACT_FIELDS if _present(contact.get(k))]
+    return block_lines(contact)
 
 
 def known_and_unknown(rows: list[tuple[str, str]], lang: str) -> tuple[list[tuple[str, str]], str]:
@@ -401,7 +402,7 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         fig.text((w - m - qr_size / 2) / w, (qr_bottom - 0.02) / h, t("export.brochure.qr"), fontsize=7, ha="center",
                  va="top", color="#444")  # fmt: skip
         contact = _Flow(fig, m, qr_bottom + qr_size, w - 2 * m - qr_size - 0.3, h)
-        lines = contact_lines(config.contact, lang)
+        lines = contact_lines(config.contact_for(parcel, layers.get("areas")), lang)
         if lines:  # without a configured contact the section is left out, not explained
             contact.write(t("export.brochure.contact"), 11, bold=True, gap=0.05)
             for line in lines:
@@ -458,7 +459,9 @@ def build_brochure(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """One PDF with one A4 page per parcel (in the given order); ``on_progress(done, total)`` after each page."""
-    if len(parcels) > MAX_BROCHURE_PARCELS:  # capped: one request, bounded work, refused before anything is loaded
+    if (
+        len(parcels) > MAX_BROCHURE_PARCELS
+    ):  # capped: one request, bounded work, refused before anything is loaded
         raise ValueError(translate("exportcap.brochure_too_many", lang, max=MAX_BROCHURE_PARCELS))
     import matplotlib
 

@@ -23,6 +23,7 @@ import pandas as pd
 from pyproj import Geod, Transformer
 from shapely.geometry import box
 
+from geodata.domain.currency import frame_as_of
 from geodata.domain.sources import cite_all
 from geodata.domain.sources import split_sources as _split_sources
 from geodata.export.charts import RESOLUTIONS, SIZES, ChartSpec, draw_bar_chart, page_inches, wrap_mixed
@@ -273,15 +274,21 @@ def split_sources(values) -> set[str]:
 DRAWN_LAYERS = {"overview": POINT_LAYERS, "choropleth": (), "projects": ("projects",)}
 
 
-def _visible_sources(layers: dict[str, gpd.GeoDataFrame], view_box, kind: str = "overview") -> set[str]:
-    out: set[str] = set()
+def _visible_rows(layers: dict[str, gpd.GeoDataFrame], view_box, kind: str = "overview") -> pd.DataFrame:
+    """The source (and, for stored parcels, the last change) of every feature drawn in the view."""
+    parts = []
     for name in DRAWN_LAYERS.get(kind, POINT_LAYERS):
         gdf = layers.get(name)
         if gdf is None or not len(gdf) or "source" not in gdf:
             continue
         inside = gdf[gdf.to_crs(WGS84).intersects(view_box)]
-        out.update(split_sources(inside["source"]))
-    return out
+        cols = [c for c in ("source", "updated_at") if c in inside]
+        parts.append(pd.DataFrame(inside[cols]))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"source": []})
+
+
+def _visible_sources(layers: dict[str, gpd.GeoDataFrame], view_box, kind: str = "overview") -> set[str]:
+    return set(split_sources(_visible_rows(layers, view_box, kind)["source"]))
 
 
 def _legend_handles(content: MapContent, lang: str, layers: dict[str, gpd.GeoDataFrame], k: float):
@@ -482,8 +489,11 @@ def _halo(width: float):
     return patheffects.withStroke(linewidth=width, foreground="white")
 
 
-def _footer_lines(files, sources, lang, basemap_note, gcj02, date, placed: bool) -> list[str]:
-    """The source line: seeds named, boundaries, basemap (and whether it was offline), date.
+def _footer_lines(
+    files, sources, lang, basemap_note, gcj02, date, placed: bool, as_of: str = ""
+) -> list[str]:
+    """The source line: seeds named, boundaries, basemap (and whether it was offline), how
+    current the data is, and the date the picture was made.
 
     ``placed``: the map shows sites, platforms or projects (all placed indicatively), so it says so.
     """
@@ -495,7 +505,8 @@ def _footer_lines(files, sources, lang, basemap_note, gcj02, date, placed: bool)
     if gcj02:
         extra.append(translate("export.footer.gcj02", lang))
     lines.append(("  " if lang == "en" else "　").join(extra))
-    lines.append(translate("export.footer.made", lang, date=date.isoformat()))
+    made = translate("export.footer.made", lang, date=date.isoformat())
+    lines.append(f"{as_of}  {made}" if lang == "en" and as_of else f"{as_of}　{made}" if as_of else made)
     return lines
 
 
@@ -575,7 +586,11 @@ def render_picture(
     ``layers`` are the atlas layers (WGS-84); ``sources`` is ``sources.csv`` (file, title_zh,
     title_en) to name the seeds in the source line.
     """
-    if spec.size in SIZES and spec.resolution in RESOLUTIONS and not picture_allowed(spec.size, spec.resolution):
+    if (
+        spec.size in SIZES
+        and spec.resolution in RESOLUTIONS
+        and not picture_allowed(spec.size, spec.resolution)
+    ):
         # capped: one request does bounded work, refused before anything is loaded or drawn
         raise ValueError(translate("exportcap.picture_too_large", spec.lang, mp=megapixels()))
     import matplotlib
@@ -595,15 +610,18 @@ def render_picture(
     margin = 0.35 * k
     header = 0.85 * k
     charts = spec.charts
-    drawn = _visible_sources(layers, box(view.west, view.south, view.east, view.north), content.kind)
+    visible = _visible_rows(layers, box(view.west, view.south, view.east, view.north), content.kind)
+    drawn = set(split_sources(visible["source"]))
     files = set(drawn) | set(content.extra_sources)
     for c in charts:
         files.update(c.sources)
     files_sorted = sorted(files)
+    extra = pd.DataFrame({"source": sorted(files - drawn)})
+    as_of = frame_as_of(pd.concat([visible, extra], ignore_index=True), lang, sources)
     width_em = (w_in - 2 * margin) * 72 / (7 * k)
 
     def layout(note: str, gcj02: bool):
-        lines = _footer_lines(files_sorted, sources, lang, note, gcj02, spec.date, bool(drawn))
+        lines = _footer_lines(files_sorted, sources, lang, note, gcj02, spec.date, bool(drawn), as_of)
         wrapped = [seg for line in lines if line for seg in wrap_mixed(line, width_em)]
         footer = margin * 0.5 + len(wrapped) * 7 * k * 1.35 / 72 + 0.2 * k
         map_rect, chart_rect = _frames(w_in, h_in, k, margin, header, footer, bool(charts))

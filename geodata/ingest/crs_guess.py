@@ -12,6 +12,7 @@ import shapely
 from pyproj import CRS
 
 from geodata.geo import crs as crs_mod
+from geodata.model.extent import HANGZHOU_EXTENT
 from geodata.model.schema import WGS84
 
 GCJ02 = "GCJ02"
@@ -30,8 +31,8 @@ CRS_CHOICES: tuple[str, ...] = (
     "EPSG:4548",  # CM 117E: the far west of Hangzhou (淳安, 建德)
     "EPSG:4527",  # zone 39 with prefix
 )
-#: Where a parcel of Hangzhou may lie (WGS-84 degrees, with a margin).
-HANGZHOU_BOUNDS = (118.0, 29.0, 121.5, 31.0)
+#: Where a parcel of Hangzhou may lie (WGS-84 degrees, with a margin): (west, south, east, north).
+HANGZHOU_BOUNDS = HANGZHOU_EXTENT
 
 # -- 2. which CRS ----------------------------------------------------------------------------
 

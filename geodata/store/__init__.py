@@ -3,10 +3,11 @@
 Two backends behind one SQL layer (``base.Backend``): a GeoPackage file (default, built
 from the data pack by ``gpkg_file``) or PostGIS (with a database URL). ``users`` holds the
 editors' password hashes and the sign-in throttle; ``backup`` copies the store (before every
-rebuild and import, and for ``make backup``) and puts a copy back.
+rebuild and import, and for ``make backup``) and puts a copy back. ``leads`` keeps interest
+registrations in their own tables of the same store (read only by signed-in staff).
 
-May import: ``geodata.model``, ``geodata.text`` (message keys only). Never the domain,
-ingest or export parts, and never Streamlit.
+May import: ``geodata.model``, ``geodata.text`` (message keys only), ``geodata.domain`` (the
+lead rules). Never the ingest or export parts, and never Streamlit.
 
 >>> database_url({"ATLAS_DATABASE_URL": "postgresql://u@h/db"}, {})
 'postgresql://u@h/db'

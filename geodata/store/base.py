@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, text
 
 from geodata.model.schema import PARCEL_COLUMNS, PARCEL_NUMERIC, WGS84
+from geodata.store.leads import create_lead_tables
 
 #: Columns the shipped pack carries beyond the data model (provenance of indicative sites).
 EXTRA_PARCEL_COLUMNS: tuple[str, ...] = (
@@ -347,6 +348,19 @@ class Backend(ABC):
         )
         return int(conn.execute(text("SELECT value FROM atlas_state WHERE key = 'revision'")).scalar() or 0)
 
+    def _insert_parcel(self, conn, row: dict[str, Any], geometry: BaseGeometry) -> None:  # type: ignore[no-untyped-def]
+        """Insert one parcel row (every stored column and its version columns) with its geometry."""
+        cols = [*STORE_PARCEL_COLUMNS, *VERSION_COLUMNS]
+        params = {f"p{i}": row[c] for i, c in enumerate(cols)}
+        params["geom"] = self.encode_geometry(geometry)
+        conn.execute(
+            text(
+                f"INSERT INTO parcels ({', '.join(_q(c) for c in cols)}, geom) VALUES "
+                f"({', '.join(f':p{i}' for i in range(len(cols)))}, {self.geom_param})"
+            ),
+            params,
+        )
+
     def _record(
         self,
         conn: Connection,
@@ -395,16 +409,7 @@ class Backend(ABC):
             version = int(last or 0) + 1
             row = {c: values.get(c) for c in STORE_PARCEL_COLUMNS}
             row.update(id=pid, version=version, updated_at=at, updated_by=user)
-            cols = [*STORE_PARCEL_COLUMNS, *VERSION_COLUMNS]
-            params = {f"p{i}": row[c] for i, c in enumerate(cols)}
-            params["geom"] = self.encode_geometry(change.geometry)
-            conn.execute(
-                text(
-                    f"INSERT INTO parcels ({', '.join(_q(c) for c in cols)}, geom) VALUES "
-                    f"({', '.join(f':p{i}' for i in range(len(cols)))}, {self.geom_param})"
-                ),
-                params,
-            )
+            self._insert_parcel(conn, row, change.geometry)
             self._record(conn, pid, "add", version, user, at, None, _snapshot(row, change.geometry), note)
             return
         if current is None:
@@ -502,6 +507,8 @@ def create_bookkeeping(kind: str, conn: Connection) -> None:
         ),
         {"uid": uuid.uuid4().hex},
     )
+    # Interest registrations live in the same store, in their own tables (never a public layer).
+    create_lead_tables(kind, conn)
 
 
 def _restore_change(action: Action, pid: str, snapshot: dict | None, expected: int | None) -> Change:

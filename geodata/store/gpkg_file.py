@@ -9,7 +9,8 @@ one rename, so a reader never sees a half-built store.
 Parcels are seeded from the pack once and belong to the editors afterwards
 (``geodata.store.base``): a rebuild for a new pack replaces the reference layers and
 tables but carries every stored parcel, the edit history, the import mappings and the
-revision counter over; a pack parcel is added only if the store never had its id.
+revision counter over, and the leads (interest registrations); a pack parcel is added only if
+the store never had its id.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pyogrio
 from geodata.model.pack_reader import default_pack_dir, pack_hash, read_pack_layer, read_pack_table
 from geodata.model.schema import LAYERS, NUMERIC_COLUMNS, PACK_DIR, TABLES, WGS84
 from geodata.store.base import PARCEL_NUMERIC, STORE_PARCEL_COLUMNS, create_bookkeeping, now_utc
+from geodata.store.leads import LEAD_TABLES
 
 STORE_ENV = "ATLAS_STORE"
 META_TABLE = "atlas_meta"
@@ -184,6 +186,12 @@ def _carry_over(new: Path, old: Path | None) -> None:
         for table in ("parcel_history", "import_mappings", "atlas_state"):
             conn.execute(f"DELETE FROM main.{table}")
             conn.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
+        # Leads (interest registrations) belong to the store, not to the pack: a rebuild keeps them.
+        old_tables = {r[0] for r in conn.execute("SELECT name FROM old.sqlite_master WHERE type = 'table'")}
+        for table in LEAD_TABLES:
+            if table in old_tables:
+                conn.execute(f"DELETE FROM main.{table}")
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
         conn.execute(
             "UPDATE main.atlas_state SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'revision'"
         )

@@ -118,20 +118,11 @@ class PostGISBackend(Backend):
 
     def _seed(self, conn, change: Change) -> None:  # type: ignore[no-untyped-def]
         # Seeding from the pack is not an edit: no history row, updated_by "pack".
-        cols = [*STORE_PARCEL_COLUMNS, "version", "updated_at", "updated_by"]
         from geodata.store.base import clean_value, now_utc
 
         row = {c: clean_value(c, change.values.get(c)) for c in STORE_PARCEL_COLUMNS}
         row.update(version=1, updated_at=now_utc(), updated_by="pack")
-        params = {f"p{i}": row[c] for i, c in enumerate(cols)}
-        params["geom"] = self.encode_geometry(change.geometry)
-        conn.execute(
-            text(
-                f"INSERT INTO parcels ({', '.join(_q(c) for c in cols)}, geom) VALUES "
-                f"({', '.join(f':p{i}' for i in range(len(cols)))}, {self.geom_param})"
-            ),
-            params,
-        )
+        self._insert_parcel(conn, row, change.geometry)
 
     def read_layer(self, name: str) -> gpd.GeoDataFrame:
         if name == "parcels":
@@ -165,7 +156,7 @@ class PostGISBackend(Backend):
     def drop_all(self) -> None:
         """Remove every atlas table (tests start each run from an empty database)."""
         with self.engine.begin() as conn:
-            names = ["parcels", "parcel_history", "import_mappings", "atlas_state"]
+            names = ["parcels", "parcel_history", "import_mappings", "atlas_state", "leads", "lead_events"]
             names += [f"ref_{n}" for n in (*LAYERS, *TABLES)]
             for n in names:
                 conn.execute(text(f'DROP TABLE IF EXISTS "{n}" CASCADE'))

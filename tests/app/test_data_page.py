@@ -55,7 +55,7 @@ def test_visitor_sees_only_the_sign_in(open_page, own_store: Path) -> None:
     assert at.session_state.get(K["user"], True)
     assert not at.tabs
     _sign_in(at)
-    assert len(at.tabs) == 3
+    assert len(at.tabs) == 4
     assert at.session_state[K["user"]] == "alice"
 
 

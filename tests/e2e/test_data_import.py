@@ -220,8 +220,14 @@ def test_baidu_file_choose_datum_then_confirm_a_move(page, editor_server, tmp_pa
     )
     assert len(markers) == 4 * 3  # three parcels under each of the four candidate datums
     assert {m.replace("<div>", "").strip().split(" · ")[0] for m in markers} == {"EPSG:4326 WGS 84", "EPSG:4490 China Geodetic Coordinate System 2000", "GCJ-02", "BD-09"}
-    page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(has_text="坐标系").click()
+    crs_box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(has_text="坐标系")
+    crs_box.click()
     page.get_by_role("option", name="BD-09 →").click()
+    # the choice is the combo box's value; the page has taken it once the preview follows it
+    page.wait_for_function(
+        "() => (document.querySelector(\"input[aria-label^='坐标系']\") || {}).value?.startsWith('BD-09')",
+        timeout=30_000,
+    )
     wait_for_app(page)
     page.get_by_text("预览：新增 3，修改 0，删除 0").wait_for(timeout=60_000)
     page.get_by_role("button", name="确认写入 3 项变更").click()
@@ -232,8 +238,10 @@ def test_baidu_file_choose_datum_then_confirm_a_move(page, editor_server, tmp_pa
     page.locator("input[type=file]").set_input_files(str(baidu))
     page.get_by_text("预览：新增 0，修改 3，删除 0").wait_for(timeout=60_000)
     wait_for_app(page)
-    page.get_by_text("有地块将移动超过 100 米").wait_for()
-    page.screenshot(path=str(ARTIFACTS / "data-import-move-warning.png"), full_page=True)
+    warning = page.get_by_text("有地块将移动超过 100 米")
+    warning.wait_for()
+    warning.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "data-import-move-warning.png"))
     page.get_by_role("button", name="确认写入 3 项变更").click()
     page.get_by_text("有地块将移动").nth(1).wait_for(timeout=30_000)  # refused: the tick is missing
     wait_for_app(page)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from geodata.domain.parcels.query import ParcelQuery
+from geodata.model.extent import HANGZHOU_EXTENT
 from geodata.model.schema import NOT_PUBLISHED_ZH
 from geodata.text.i18n import translate
 
@@ -22,8 +23,8 @@ from geodata.text.i18n import translate
 # --------------------------------------------------------------------------------------------
 
 #: Hangzhou's bounding box for a map centre shared in a link: (lat range, lon range).
-CENTER_LAT: Final = (29.0, 31.0)
-CENTER_LON: Final = (118.0, 121.0)
+CENTER_LAT: Final = (HANGZHOU_EXTENT.south, HANGZHOU_EXTENT.north)
+CENTER_LON: Final = (HANGZHOU_EXTENT.west, HANGZHOU_EXTENT.east)
 ZOOM_RANGE: Final = (5, 18)
 MAX_TEXT: Final = 100
 MAX_COMPARE: Final = 4
