@@ -108,8 +108,10 @@ class FitToContent(MacroElement):
                 var w = c.clientWidth, h = c.clientHeight;
                 if (w === 0 || h === 0) return;
                 c.classList.toggle('atlas-narrow', w < narrowPx);
-                // On a narrow map a whole zoom step halves the content: fit in quarter steps.
-                map.options.zoomSnap = w < narrowPx ? 0.25 : 1;
+                // Fit in quarter zoom steps: a whole step halves the content, so a whole-step
+                // fit left the features a third of a desk map once the legend's and tools'
+                // padding was taken off (the zoom buttons still step by one).
+                map.options.zoomSnap = 0.25;
                 if (map._atlasLegend && !map._atlasLegend.touched) map._atlasLegend.set(w >= narrowPx);
                 if (stopped) { map.invalidateSize(false); return; }
                 var size = w + 'x' + h;

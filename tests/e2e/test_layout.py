@@ -137,7 +137,7 @@ def _check_fitted(pg, content, selector: str = CONTENT) -> dict:
     xs, ys = [p[0] for p in geo["points"]], [p[1] for p in geo["points"]]
     spread = max((max(xs) - min(xs)) / (geo["map"]["r"] - geo["map"]["l"]),
                  (max(ys) - min(ys)) / (geo["map"]["b"] - geo["map"]["t"]))  # fmt: skip
-    assert spread >= 0.4, f"features fill only {spread:.0%} of the map: not fitted"
+    assert spread >= 0.4, f"features fill only {spread:.0%} of the map: not fitted {geo}"
     # and the map's frame shows on the first screen (its top half at least)
     frame = pg.locator(MAP_FRAME).first.bounding_box()
     assert frame["y"] + frame["height"] / 2 <= pg.viewport_size["height"], frame
