@@ -84,7 +84,9 @@ class FitToContent(MacroElement):
             var setView = map.setView;
             map.setView = function() {
                 if (!ours) {
-                    if (miniSync && !stopped) return map;
+                    // A hidden minimap (narrow maps) is no person either: with its stale size its
+                    // sync moved a small map's set view off its parcel, after the fit had stopped.
+                    if (miniSync && (!stopped || map.getContainer().classList.contains('atlas-narrow'))) return map;
                     stopped = true;
                 }
                 return setView.apply(map, arguments);
