@@ -83,12 +83,11 @@ class FitToContent(MacroElement):
             });
             var setView = map.setView;
             map.setView = function() {
-                if (!ours) {
-                    // A hidden minimap (narrow maps) is no person either: with its stale size its
-                    // sync moved a small map's set view off its parcel, after the fit had stopped.
-                    if (miniSync && (!stopped || map.getContainer().classList.contains('atlas-narrow'))) return map;
-                    stopped = true;
-                }
+                // The minimap's echo is checked first: it runs inside our own fit too (the fit
+                // moves the minimap, whose moveend sets the main map to its whole-step zoom:
+                // a 9.5 fit became 10). A hidden minimap (narrow maps) is never a person.
+                if (miniSync && (!stopped || map.getContainer().clientWidth < narrowPx)) return map;
+                if (!ours) stopped = true;
                 return setView.apply(map, arguments);
             };
             if (L.Control.MiniMap && !L.Control.MiniMap.prototype._atlasWrapped) {
