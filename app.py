@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from components import layout, state
+from components import cached, layout, state
 from components.basemaps import basemaps, tianditu_key
 from components.data_auth import data_page_entry
 from components.errors import reference_on_error
 from components.i18n import lang, language_switch, t
+from geodata.text.markdown import md_escape
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="🗺️", layout="wide")
 state.init()
@@ -19,6 +20,7 @@ pages = st.navigation(
         st.Page("app_pages/areas.py", title=t("common.nav.areas"), icon=":material/bar_chart:"),
         st.Page("app_pages/thematic.py", title=t("common.nav.thematic"), icon=":material/layers:"),
         st.Page("app_pages/policies.py", title=t("common.nav.policies"), icon=":material/policy:"),
+        st.Page("app_pages/recommend.py", title=t("recommend.page.nav"), icon=":material/travel_explore:"),
         st.Page("app_pages/sources.py", title=t("common.nav.sources"), icon=":material/menu_book:"),
         st.Page("app_pages/meeting.py", title=t("tour.page.nav"), icon=":material/slideshow:"),
         # the data page, listed only for a signed-in editor or while none is configured
@@ -42,6 +44,15 @@ with st.sidebar:
     else:
         st.caption(t("common.basemap.offline"))
     st.caption(t("common.sources_note"))
+    # how current each layer is, on every page (investors ask this first)
+    with st.expander(t("currency.title"), icon=":material/update:"):
+        st.caption(t("currency.intro"))
+        st.markdown(
+            "\n".join(
+                f"- **{t(f'currency.layer.{name}')}** — {md_escape(line)}"
+                for name, line in cached.layers_as_of(lang())
+            )
+        )
 
 # a failing page shows the visitor a reference, the server log gets the traceback
 with reference_on_error():

@@ -13,7 +13,7 @@ from components.i18n import lang, place, t
 from components.interest_form import render_interest_form
 from components.map import build_highlight, build_overview_map, render_map
 from geodata.domain.area_tables import fund_table, left_out_table
-from geodata.domain.areas import GROUPS, chart_rows, comparable_indicators, compare, sources_of
+from geodata.domain.areas import GROUPS, comparable_indicators, compare, sources_of
 from geodata.domain.sources import cite_cells
 from geodata.geo.selection import new_click
 from geodata.model.schema import FOCUS_DISTRICTS
@@ -83,7 +83,7 @@ with col_map, layout.dashboard_map():
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         cache_key=("overview", cached.data_version(), st.session_state[state.BASEMAP], code),  # same map
     )
-    export_areas(state.AREAS_MAP, layers, hl, area, indicators)
+    export_areas(state.AREAS_MAP, layers, hl, area)
 
 with col_pick, layout.dashboard_side():
     st.selectbox(
@@ -111,23 +111,18 @@ with col_pick, layout.dashboard_side():
     # on a desk map and charts share one screen; on a phone they follow the map.
     shown_groups = []
     for category in GROUPS:
-        bars, rest = chart_rows(indicators, area, category, code)
+        title = t(f"areas.group.{category}")
+        # built once per area and language for every session (components.cached)
+        chart_title = t("areas.chart_title", area=place(area), group=title, unit="{unit}")
+        bars, rest, figure = cached.area_group(area, category, code, chart_title, t("charts.bar_note"))
         fund_rows = funds[funds["area"] == area] if category == "funds" else funds.iloc[0:0]
         if not (bars.empty and rest.empty and fund_rows.empty):
-            shown_groups.append((category, t(f"areas.group.{category}"), bars, rest, fund_rows))
+            shown_groups.append((category, title, bars, rest, figure, fund_rows))
     tabs = st.tabs([g[1] for g in shown_groups]) if shown_groups else []
-    for tab, (category, title, bars, rest, fund_rows) in zip(tabs, shown_groups, strict=True):
+    for tab, (category, _title, bars, rest, figure, fund_rows) in zip(tabs, shown_groups, strict=True):
         with tab:
-            if not bars.empty:
-                unit = bars["unit"].iloc[0]
-                fig = build_bar_chart(
-                    bars,
-                    t("areas.chart_title", area=place(area), group=title, unit=unit_label(unit, code)),
-                    unit,
-                    source_note(sources_of(bars), t("charts.bar_note"), code),
-                    code,
-                )
-                st.plotly_chart(fig, key=f"chart_{category}", config={"displaylogo": False})
+            if figure is not None:
+                st.plotly_chart(figure, key=f"chart_{category}", config={"displaylogo": False})
                 csv_button(
                     t("common.download_csv"),
                     bars[DOWNLOAD_COLUMNS],

@@ -26,9 +26,12 @@ if user is None or user not in configured:  # the guard: a visitor never gets pa
 st.sidebar.caption(t("data.auth.signed_in", user=user))
 sign_out_button()
 backend = cached.backend()
+# The message of the last save sits in a box that is always there, so the tabs below keep
+# their place in the page and the editor stays on the tab they saved from.
+flash_box = st.container()
 flash = st.session_state.pop(K["flash"], None)
 if flash:
-    st.success(flash)
+    flash_box.success(flash)
 
 
 tab_import, tab_edit, tab_history, tab_leads = st.tabs(

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from components import cached, cards, layout, state
+from components.contact import render_contact
 from components.export_panel import export_overview
 from components.i18n import lang, place, t
+from components.interest_form import render_interest_form
 from components.map import build_highlight, build_overview_map, render_map
 from geodata.domain.figures import figure_count, key_figures
 from geodata.geo.selection import Clicked, new_click
@@ -53,7 +55,7 @@ with col_map, layout.dashboard_map():
         returned_objects=("last_active_drawing", "last_object_clicked", "bounds"),  # bounds: for export
         cache_key=("overview", cached.data_version(), st.session_state[state.BASEMAP], lang()),
     )
-    export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district, indicators)
+    export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district)
 
 with col_side, layout.dashboard_side():
     st.selectbox(
@@ -66,6 +68,12 @@ with col_side, layout.dashboard_side():
     if feature_row is not None:
         props = feature_row.drop(labels="geometry").to_dict()
         cards.render_feature_card(str(props.get("name_zh", "")), props)
+        # a zone, park or parcel on offer: whom to contact, and the registration
+        target = {"areas": "area", "parcels": "parcel"}.get(str(props.get("layer")))
+        if target:
+            render_contact(props.get("district"), props.get("name_zh"), props.get("parent"))
+            target_id = str(props["name_zh"] if target == "area" else props["id"])
+            render_interest_form(target, target_id, place(str(props.get("name_zh", ""))), key="overview_lead")
         area_figs = key_figures(indicators, str(props.get("name_zh", "")), lang())
         if area_figs:
             st.markdown("**" + t("overview.key_figures", area=place(props["name_zh"])) + "**")

@@ -9,7 +9,7 @@ from components.downloads import csv_button
 from components.export_panel import export_choropleth, export_projects
 from components.i18n import lang, place, t
 from components.map import build_choropleth_map, build_projects_map, class_labels, render_map
-from geodata.domain.areas import choropleth_indicators, choropleth_values, classify
+from geodata.domain.areas import choropleth_indicators, choropleth_values, classify, stated_area_counts
 from geodata.domain.figures import format_value
 from geodata.domain.sources import cite_cells
 from geodata.text.formats import format_period, indicator_name, unit_label
@@ -35,7 +35,8 @@ view = st.radio(
 if view == "choropleth":
     options = choropleth_indicators(indicators, set(area_names))
     # open on the indicator that the most areas state
-    counts = {o: choropleth_values(indicators, o, area_names)["value"].notna().sum() for o in options}
+    stated = stated_area_counts(indicators, area_names)
+    counts = {o: stated.get(o, 0) for o in options}
     best = max(counts.values())
     candidates = [o for o in options if counts[o] == best]
     default = options.index("规上工业总产值" if "规上工业总产值" in candidates else candidates[0])

@@ -160,6 +160,21 @@ def parcel_provenance():  # type: ignore[no-untyped-def]
     return _parcel_provenance(_store()[1], revision())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _layers_as_of(version: str, rev: int, lang: str) -> list[tuple[str, str]]:
+    from geodata.domain.currency import layers_as_of
+
+    layers = _shared_layers(version, rev)
+    return layers_as_of(
+        {**layers, "indicators": _table("indicators", version)}, lang, _table("sources", version)
+    )
+
+
+def layers_as_of(lang: str) -> list[tuple[str, str]]:
+    """(layer, how current it is) for every layer and the figures, once per store revision and language."""
+    return _layers_as_of(_store()[1], revision(), lang)
+
+
 @st.cache_data(show_spinner=False, max_entries=8, ttl="1h")
 def _parcel_file(kind: str, query, version: str, rev: int) -> bytes:  # type: ignore[no-untyped-def]
     from geodata.domain.parcels import filter_parcels
@@ -193,3 +208,44 @@ def reset() -> None:
         _parcel_file,
     ):
         cached.clear()
+
+
+# ---- per-area charts: pure functions of the figures table (keyed by the pack version), the
+# area and the language. Built once per process and shared, instead of on every rerun of every
+# session (they were most of the area page's and the overview's CPU under load). Callers only
+# read them: ChartSpec is frozen, and st.plotly_chart only reads a figure (it serialises a copy;
+# a plain dict would be validated again on every call, which costs what the cache saves).
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl="1h")
+def _area_charts(version: str, area: str, lang: str, display: str | None) -> tuple:
+    from geodata.export.charts import area_charts as build
+
+    return tuple(build(_table("indicators", version), area, lang, display=display, sources=_table("sources", version)))
+
+
+def area_charts(area: str, lang: str, display: str | None = None) -> tuple:
+    """The export panel's charts of an area (``geodata.export.charts.area_charts``), shared."""
+    return _area_charts(_store()[1], area, lang, display)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512, ttl="1h")
+def _area_group(version: str, area: str, category: str, lang: str, title: str, note_label: str):
+    from components.charts import build_bar_chart, source_note
+    from geodata.domain.areas import chart_rows, sources_of
+    from geodata.text.formats import unit_label
+
+    bars, rest = chart_rows(_table("indicators", version), area, category, lang)
+    figure = None
+    if not bars.empty:
+        unit = bars["unit"].iloc[0]
+        figure = build_bar_chart(bars, title.format(unit=unit_label(unit, lang)), unit,
+                                 source_note(sources_of(bars), note_label, lang), lang)
+    return bars, rest, figure
+
+
+def area_group(area: str, category: str, lang: str, title: str, note_label: str):
+    """``(bars, rest, figure)`` of one profile group of an area: ``chart_rows``' two frames and
+    the bar chart (None without bars). ``title`` has a ``{unit}`` slot.
+    Shared by every session: read the frames, never change them in place."""
+    return _area_group(_store()[1], area, category, lang, title, note_label)

@@ -333,31 +333,27 @@ def _common(layers):
     return cached.table("sources"), st.session_state[state.BASEMAP], _focus_view(layers)
 
 
-def export_overview(
-    map_key: str, layers, highlight: gpd.GeoDataFrame, district: str, indicators: pd.DataFrame
-) -> None:
-    from geodata.export.charts import area_charts
+def export_overview(map_key: str, layers, highlight: gpd.GeoDataFrame, district: str) -> None:
+    from components import cached
 
     sources, basemap, view = _common(layers)
     shown = display_name(district, layers)
     render_export_panel(
         "overview", map_key, layers, sources, basemap,
         t("export.map.title.overview"), f"{shown} · {t('export.map.subtitle.default')}", view,
-        MapContent(highlight=highlight), area_charts(indicators, district, lang(), display=shown, sources=sources),
+        MapContent(highlight=highlight), cached.area_charts(district, lang(), display=shown),
     )  # fmt: skip
 
 
-def export_areas(
-    map_key: str, layers, highlight: gpd.GeoDataFrame, area: str, indicators: pd.DataFrame
-) -> None:
-    from geodata.export.charts import area_charts
+def export_areas(map_key: str, layers, highlight: gpd.GeoDataFrame, area: str) -> None:
+    from components import cached
 
     sources, basemap, view = _common(layers)
     shown = display_name(area, layers)
     render_export_panel(
         "areas", map_key, layers, sources, basemap,
         t("export.map.title.areas", area=shown), t("export.map.subtitle.default"), view,
-        MapContent(highlight=highlight), area_charts(indicators, area, lang(), display=shown, sources=sources),
+        MapContent(highlight=highlight), cached.area_charts(area, lang(), display=shown),
     )  # fmt: skip
 
 

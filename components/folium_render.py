@@ -9,9 +9,10 @@ rerun of the parcel explorer spent ~0.2 s of server CPU on a map that had not ch
 Here the parts ``st_folium`` derives from the base map (script, header, html, map id,
 bounds, CSS/JS links) are computed once per ``cache_key`` and shared by every session
 (they are immutable strings); only the feature group that changes (parcels, highlight,
-a tour stop's layers) is rendered per run. The component receives exactly the arguments
-``st_folium`` would send (``tests/unit/test_folium_render.py`` compares them), so the
-browser side and the returned dict are unchanged.
+a tour stop's layers) is rendered per run. ``component_args`` are exactly the arguments
+``st_folium`` would send (``tests/unit/test_folium_render.py`` compares them); ``show``
+then moves the base-map script into a served file and keeps the opening view from
+rerunning the page (``components/map_delivery.py``), so the returned dict is unchanged.
 
 This uses ``streamlit_folium``'s module-level helpers, which are private: the dependency is
 pinned to one minor version (``pyproject.toml``) and the equivalence test fails on an
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 import folium
 import streamlit as st
 import streamlit_folium as stf
+
+from components import map_delivery
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,15 @@ def show(
 ) -> dict:
     """Show the map in Streamlit, as ``st_folium(..., use_container_width=True)`` would."""
     args = component_args(parts, group, key, height, returned_objects, center, zoom)
+    # the base map travels once as a served file, not in every rerun's arguments, and a
+    # freshly drawn map does not rerun the page with its opening view (map_delivery)
+    url, call = map_delivery.static_base_script(parts.script)
+    if url:
+        args["js_links"] = [*args["js_links"], url]
+    css_url, args["header"] = map_delivery.static_header(parts.header)
+    if css_url:
+        args["css_links"] = [*args["css_links"], css_url]
+    args["script"] = map_delivery.quiet_first_view(call)
 
     def on_change() -> None:
         st.session_state[key] = st.session_state.get(args["key"], {})

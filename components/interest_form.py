@@ -21,6 +21,7 @@ from geodata.domain import leads as rules
 from geodata.export.notify import notify_in_background
 from geodata.store import leads as store_leads
 from geodata.text.formats import term
+from geodata.text.markdown import md_escape
 
 LOG = logging.getLogger(__name__)
 HOUR = 3600.0
@@ -55,9 +56,13 @@ def render_interest_form(target_kind: str, target_id: str, name: str, *, key: st
     cfg = config()
     code = lang()
     consent = (cfg.consent_en if code == "en" else cfg.consent_zh) or t("leads.form.consent_text")
-    target = t(f"leads.target.{target_kind}", name=name)
+    # the name comes from data (an imported file names its parcels): shown as text, never as a link
+    target = t(f"leads.target.{target_kind}", name=md_escape(name))
     prefix = f"{key}_{target_kind}_{hashlib.sha1(target_id.encode()).hexdigest()[:8]}"
     done_key = f"{prefix}_done"
+    # a thumb-sized action on touch screens (Streamlit's expander header is 38 px high)
+    st.html("<style>@media (pointer: coarse), (max-width: 480px) { [data-testid='stExpander'] summary "
+            "{ min-height: 44px; } }</style>")  # fmt: skip
     with st.expander(t("leads.action.register"), icon=":material/contact_mail:"):
         if st.session_state.get(done_key):
             st.success(t("leads.form.thanks"))

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import cached, state
 from components.downloads import csv_button, xlsx_button
-from components.i18n import t
+from components.i18n import lang, place, t
 from components.interest_form import config as leads_config
 from geodata.domain import leads as rules
 from geodata.store import Backend
@@ -30,12 +30,21 @@ def _labels() -> dict[str, str]:
 
 def _shown_table(leads: pd.DataFrame) -> pd.DataFrame:
     """The list as staff read it: statuses and kinds in words, headers translated."""
+    names = cached.parcel_lookup()[2][lang()]  # parcel id -> name on screen
+
+    def target(kind: str, target_id: str) -> str:
+        if kind == "parcel" and target_id in names and names[target_id] != target_id:
+            return f"{names[target_id]} ({target_id})"
+        return place(target_id) if kind == "area" else target_id
+
     view = leads.assign(
+        target_id=[target(k, str(i)) for k, i in zip(leads["target_kind"], leads["target_id"], strict=True)],
         status=leads["status"].map(lambda s: t(f"leads.status.{s}") if s in rules.STATUSES else s),
         target_kind=leads["target_kind"].map(lambda k: t(f"leads.kind.{k}")),
         timing=leads["timing"].map(lambda s: t(f"leads.timing.{s}") if s in rules.TIMINGS else (s or "")),
     )
-    return rules.export_frame(view, _labels())
+    # an empty field is empty, not "None"
+    return rules.export_frame(view.astype(object).where(view.notna(), ""), _labels())
 
 
 def _done(message: str) -> None:

@@ -8,7 +8,10 @@ load is the server's work, not a browser's.
 
 One visit: open the overview (page ready), switch to the parcel explorer (page ready),
 change the district filter (interaction: a widget state change), click a parcel on the map
-(interaction: the map component's value), switch to the area profiles (page ready).
+(interaction: the map component's value), switch to the area profiles (page ready). Between
+two steps the viewer reads for 2–5 s (``wait_time``), as a person holding a phone does; so
+"100 viewers" means 100 open sessions browsing at a person's pace, not 100 loops firing
+requests back to back.
 An ``exception`` element in the page counts as an error, and so does a run that does not
 finish within ``LOAD_TIMEOUT`` seconds.
 
@@ -62,17 +65,21 @@ class AtlasViewer(User):
         try:
             if not self._timed("page", "overview (connect + first run)", self._connect):
                 return
+            self.wait()
             if not self._timed("page", "parcels", lambda: self.session.rerun("parcels")):
                 return
+            self.wait()
             districts = self.session.widget("parcels_districts")[1]
             # the district of the shipped parcels, so the map still has parcels to click
             choice = [o for o in districts.options if DISTRICT in o][:1] or list(districts.options[:1])
             self.session.set_strings("parcels_districts", choice)
             if not self._timed("interaction", "filter district", self.session.rerun):
                 return
+            self.wait()
             self.session.set_json("component:", map_click(**CLICK))
             if not self._timed("interaction", "click parcel", self.session.rerun):
                 return
+            self.wait()
             self._timed("page", "areas", lambda: self.session.rerun("areas"))
         finally:
             if self.session is not None:

@@ -122,3 +122,25 @@ def frame_as_of(frame: pd.DataFrame, lang: str = "zh", sources: pd.DataFrame | N
     if undated:
         parts[-1] += translate("currency.some_undated", lang, count=undated)
     return parts[-1]
+
+
+#: The layers whose currency the sidebar states, in the order shown (districts are boundaries, not sourced data).
+DATED_LAYERS = ("parcels", "areas", "projects", "innovation", "indicators")
+
+
+def layers_as_of(
+    frames: Mapping[str, pd.DataFrame], lang: str = "zh", sources: pd.DataFrame | None = None
+) -> list[tuple[str, str]]:
+    """(layer name, how current it is) for each of :data:`DATED_LAYERS` present in ``frames``.
+
+    >>> t = pd.DataFrame({"file": ["a"], "published": ["2026-02"]})
+    >>> layers_as_of({"parcels": pd.DataFrame({"source": ["a"]}), "other": pd.DataFrame()}, "en", t)
+    [('parcels', 'Data as of: February 2026')]
+    """
+    out = []
+    for name in DATED_LAYERS:
+        frame = frames.get(name)
+        line = frame_as_of(frame, lang, sources) if frame is not None else ""
+        if line:
+            out.append((name, line))
+    return out

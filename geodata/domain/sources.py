@@ -37,8 +37,20 @@ def _table(sources: pd.DataFrame | None) -> pd.DataFrame:
     return _pack_sources() if sources is None else sources
 
 
+@functools.lru_cache(maxsize=1)
+def _pack_rows() -> dict[str, pd.Series]:
+    # A page cites dozens of sources per run; a dict lookup instead of a boolean mask over the
+    # table each time (the mask showed up in the server's CPU profile under load).
+    table = _pack_sources()
+    if "file" not in table:
+        return {}
+    return {file: table.iloc[i] for i, file in reversed(list(enumerate(table["file"])))}
+
+
 def _row(file: str, sources: pd.DataFrame | None) -> pd.Series | None:
-    table = _table(sources)
+    if sources is None:
+        return _pack_rows().get(file)
+    table = sources
     if "file" not in table:
         return None
     hit = table[table["file"] == file]

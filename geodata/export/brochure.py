@@ -27,6 +27,7 @@ import pandas as pd
 
 from geodata.domain.contacts import ContactBook, parent_chain
 from geodata.domain.contacts import contact_lines as block_lines
+from geodata.domain.currency import feature_as_of
 from geodata.domain.parcels import ViewState, nearest_features, parcel_policies, state_to_params
 from geodata.domain.parcels.labels import parcel_label
 from geodata.export.charts import wrap_mixed
@@ -410,8 +411,10 @@ def _page(pdf, parcel: pd.Series, layers, policies, sources, config: BrochureCon
         contact.write(url, 7.5, color="#1f618d")
 
         files = sorted(split_sources([parcel.get("source")]) | {mt.source for mt in matches[:MAX_POLICIES]})
+        # how current this page is: the parcel's own record (its sources, or its import/edit date)
+        as_of = feature_as_of(parcel.to_dict() if hasattr(parcel, "to_dict") else dict(parcel), lang, sources)
         foot = [source_line(files, sources, lang) if files else "", t("export.footer.boundaries"), t("export.brochure.basemap"),
-                t("export.footer.indicative") + " " + t("export.footer.made", date=date.isoformat())]  # fmt: skip
+                as_of + "　" + t("export.footer.indicative") + " " + t("export.footer.made", date=date.isoformat())]  # fmt: skip
         flow = _Flow(fig, m, 0.72, w - 2 * m - 0.9, h)
         for line in foot:
             if line:

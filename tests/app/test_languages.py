@@ -16,7 +16,7 @@ from tests.app.english import (
     visible_texts,
 )
 
-PAGES = ("overview.py", "parcels.py", "areas.py", "thematic.py", "policies.py", "sources.py")
+PAGES = ("overview.py", "parcels.py", "areas.py", "thematic.py", "policies.py", "recommend.py", "sources.py")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -75,6 +75,23 @@ def test_a_map_click_on_a_supply_site_opens_its_card(open_page, layers) -> None:
     assert facts["供应季度"] == "待公布"
     assert facts["几何质量"].startswith("示意位置")
     assert at.selectbox(key=state.OVERVIEW_DISTRICT).value == site["district"]
+    # the investor's next step is beside the card
+    assert any(e.label == "登记投资意向" for e in at.expander)
+
+
+def test_a_map_click_on_a_park_offers_registration_but_a_project_does_not(open_page, layers) -> None:
+    park = layers["areas"][layers["areas"]["kind"] == "park"].iloc[0]
+    at = open_page()
+    at.session_state[state.OVERVIEW_MAP] = {"last_active_drawing": {"properties": {"_layer": "areas", "id": park["id"]}}}
+    at.run()
+    assert not at.exception
+    assert any(park["name_zh"] in md.value for md in at.markdown)
+    assert any(e.label == "登记投资意向" for e in at.expander)
+    project = layers["projects"].iloc[0]
+    at.session_state[state.OVERVIEW_MAP] = {"last_active_drawing": {"properties": {"_layer": "projects", "id": project["id"]}}}
+    at.run()
+    assert any(project["name_zh"] in md.value for md in at.markdown)
+    assert not any(e.label == "登记投资意向" for e in at.expander)  # a signed project is not on offer
 
 
 def test_a_click_on_an_unknown_feature_is_ignored(open_page) -> None:

@@ -17,13 +17,18 @@ def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
     # the offline basemap, so the server never tries a tile server (CI may have internet, tests must not use it)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stSelectbox").first.click()
-    # the new map reports its opening view once drawn (debounced 250 ms), which reruns the page;
-    # let that rerun finish before panning, as a person would, or the pan races it
-    rerun_after_map_report(page, lambda: page.get_by_role("option", name="离线底图（本地数据）").click())
+    # the basemap switch draws a new map frame (the new map does not report its opening view,
+    # so nothing reruns after it); mark the old frame and wait until only a new one is left,
+    # as a pan on the old frame would be lost
+    page.locator(MAP_FRAME).evaluate("f => f.setAttribute('data-old-map', '1')")
+    page.get_by_role("option", name="离线底图（本地数据）").click()
+    page.wait_for_function(
+        "(sel) => { const fs = document.querySelectorAll(sel);"
+        " return fs.length === 1 && !fs[0].hasAttribute('data-old-map'); }",
+        arg=MAP_FRAME,
+        timeout=60_000,
+    )
     wait_for_app(page)
-    # the basemap switch re-renders the map: the old frame may linger a moment, and a pan on it
-    # would be lost; wait until one map frame is left
-    page.wait_for_function("(sel) => document.querySelectorAll(sel).length === 1", arg=MAP_FRAME)
     content = page.locator(MAP_FRAME).element_handle().content_frame()
     content.wait_for_function("() => window.map && window.map.listens('click') && !window.map._animatingZoom")
     # pan to Yunqi town: the map reports its new bounds and the page reruns

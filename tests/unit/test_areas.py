@@ -12,6 +12,7 @@ from geodata.domain.areas import (
     classify,
     comparable_indicators,
     compare,
+    stated_area_counts,
 )
 from geodata.domain.figures import format_value
 
@@ -90,6 +91,17 @@ def test_choropleth_leaves_missing_areas_empty(indicators) -> None:
     # 西湖区's row is a cluster (has a subject), not the district: no district value
     assert pd.isna(by_area.loc["西湖区", "value"])
     assert pd.isna(by_area.loc["淳安县", "value"])
+
+
+def test_stated_area_counts_agree_with_the_choropleth_table(indicators) -> None:
+    # the thematic page opens on the indicator the most areas state, counted in one pass
+    areas = [*sorted(set(indicators["area"])), "没有数字的区"]
+    counts = stated_area_counts(indicators, areas)
+    stated = indicators[(indicators["subject"] == "") & indicators["area"].isin(areas)]
+    assert set(counts) == set(stated["indicator"])
+    for indicator, n in counts.items():
+        assert n == choropleth_values(indicators, indicator, areas)["value"].notna().sum(), indicator
+    assert max(counts.values()) >= 1
 
 
 def test_classes_follow_natural_breaks() -> None:

@@ -176,3 +176,28 @@ def test_key_facts_of_a_surveyed_parcel() -> None:
     assert facts["状态"] == "挂牌"
     assert facts["位置精度"].startswith("测绘边界")
     assert facts["绿地率"] == "待公布"
+
+
+def test_platform_contact_wins_over_district_and_default(data) -> None:
+    """Each parcel's page prints the block of its own platform, else its district's, else the default."""
+    layers, policies, sources = data
+    config = BrochureConfig.from_settings(
+        {
+            "brochure": {"contact": {"phone": "0571-00000000"}},
+            "contacts": {"紫金港科技城": {"phone": "0571-22222222"}, "西湖区": {"phone": "0571-11111111"}},
+        },
+        {},
+    )
+    parcels = layers["parcels"].set_index("id").loc[["site-aliyun-hq-north", "site-ucas-south"]].reset_index()
+    pdf = build_brochure(parcels, layers, policies, sources, config, "zh", date=DATE)
+    pages = [_flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert "0571-22222222" in pages[0]
+    assert "0571-11111111" not in pages[0]
+    assert "0571-11111111" in pages[1]
+    assert "0571-00000000" not in pages[1]
+
+
+def test_each_page_says_how_current_it_is(brochure) -> None:
+    for page in PdfReader(io.BytesIO(brochure)).pages:
+        # every shipped parcel comes from seed 000, published February 2026
+        assert "资料截至：2026年2月" in _flat(page.extract_text())

@@ -88,3 +88,19 @@ def test_nginx_rules_are_the_same_for_make_serve_and_compose() -> None:
     assert re.search(r"hash \$\w+ consistent;", template)
     assert "gzip on;" in template
     assert "application/javascript" in template
+
+
+def test_replicas_skip_the_per_run_full_collection_and_the_file_watchers() -> None:
+    # Both were most of a replica's CPU per rerun under load (bench/results/LOAD.md); every
+    # topology (make run, make serve, the image) reads this one config file.
+    assert CONFIG["runner"]["postScriptGC"] is False
+    assert CONFIG["server"]["fileWatcherType"] == "none"
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert ".streamlit" in dockerfile or "COPY . " in dockerfile
+
+
+def test_the_image_lets_the_app_write_its_map_files() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    user_line = next(line for line in dockerfile.splitlines() if "useradd" in line)
+    assert "/app/static/maps" in user_line
+    assert "chown atlas" in user_line

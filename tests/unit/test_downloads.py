@@ -11,9 +11,11 @@ import pandas as pd
 from components.downloads import csv_button, xlsx_button
 
 ROOT = Path(__file__).resolve().parents[2]
-# Files that may call st.download_button themselves: the helper, the picture/PDF panel (no
-# tables), and the parcel page's files, built by geodata.export.tables.parcel_download.
-ALLOWED = {"components/downloads.py", "components/export_panel.py", "components/parcel_page.py"}
+# Files that may call st.download_button themselves: the helper, the picture/PDF panel and the
+# site finder's PDF (no tables), and the parcel page's files, built by
+# geodata.export.tables.parcel_download.
+ALLOWED = {"components/downloads.py", "components/export_panel.py", "components/parcel_page.py",
+           "components/recommend_view.py"}  # fmt: skip
 
 
 class _Spy:

@@ -78,6 +78,8 @@ def test_every_size_renders_png_and_one_page_pdf(data, focus_view, size) -> None
     assert "瓦片服务器不可达" in flat
     assert "OpenStreetMap" in flat
     assert "制图日期2026-11-24" in flat
+    # how current it is: the span of the cited sources' dates (seed 002 gives none)
+    assert re.search(r"资料日期：\d{4}年[\d月日]*至2026年2月（1份来源未注明日期）", flat), flat[-400:]
     assert charts[0].title in flat  # the charts beside the map
     # the map frame is drawn, not blank: district fills, outlines, markers over the offline background
     assert _non_background_share(pic.png, pic.map_box, OFFLINE_FILL) > 0.25
