@@ -22,7 +22,7 @@ from folium.utilities import JsCode
 from components import folium_render
 from components.assets import use_local_assets
 from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
-from components.map_fit import LAYOUT_CSS, FitToContent, Legend
+from components.map_fit import LAYOUT_CSS, FitToContent, Legend, MiniMapGuard
 from components.map_tools import add_map_tools
 from geodata.geo.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
 from geodata.geo.styles import (  # one place for colours: the exported pictures use the same
@@ -336,6 +336,8 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None, lang: str
         if bm.tiles and ("{s}" not in bm.tiles[0].url or bm.tiles[0].subdomains == "abc")
         else None
     )
+    # before the tools: the minimap binds its handlers when added (MiniMapGuard)
+    MiniMapGuard().add_to(m)
     add_map_tools(m, None, minimap, lang=lang)
     if districts is not None:
         offline = _offline_basemap(districts, lang)

@@ -59,6 +59,39 @@ LAYOUT_CSS = """
 """
 
 
+class MiniMapGuard(MacroElement):
+    """Marks the minimap's sync back to the main map (``map._atlasMiniSync``), so that
+    ``FitToContent`` can tell that echo from a person's move.
+
+    Added before the map tools: leaflet-minimap binds its ``moveend`` handler when the
+    minimap is added, so a wrap of the prototype made later (``FitToContent`` runs after
+    the tools) never reached the bound handler and the echo went unrecognised — an
+    animated minimap pan ending after a refit set the main map to the minimap's centre
+    and whole-step zoom (the Pixel case with features under the tools).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            if (!L.Control.MiniMap || L.Control.MiniMap.prototype._atlasWrapped) return;
+            var onMini = L.Control.MiniMap.prototype._onMiniMapMoved;
+            L.Control.MiniMap.prototype._onMiniMapMoved = function(e) {
+                var main = this._mainMap;
+                if (main) main._atlasMiniSync = true;
+                try { return onMini.call(this, e); } finally { if (main) main._atlasMiniSync = false; }
+            };
+            L.Control.MiniMap.prototype._atlasWrapped = true;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MiniMapGuard"
+
+
 class FitToContent(MacroElement):
     """Fit ``bounds`` ([[south, west], [north, east]]) after every size change until the map
     is moved by anything else; pad by the controls on screen; plain-text attribution."""
@@ -68,88 +101,128 @@ class FitToContent(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }};
-            var bounds = {{ this.bounds_json }};
+            var bounds = L.latLngBounds({{ this.bounds_json }});
             var narrowPx = {{ this.narrow_px }};
             var ours = false, stopped = false;
+            // Fit in quarter zoom steps: a whole step halves the content, so a whole-step
+            // fit left the features a third of a desk map once the legend's and tools'
+            // padding was taken off (the zoom buttons still step by one).
+            map.options.zoomSnap = 0.25;
             map.attributionControl.setPrefix(false);
             map.attributionControl.addAttribution({{ this.data_attr }});
             // Who moved the map: the user (any pointer, wheel or key in the map), or a
             // setView from elsewhere (zoom buttons, a tour stop, a shared link's view) stop
-            // the fitting for good. The minimap's sync back to the map is not a person:
-            // while fitting it is ignored (its animated pan raced the fit and won).
-            var miniSync = false;
+            // the fitting for good. The minimap's sync back to the map (MiniMapGuard marks
+            // it) is not a person: while fitting, and always on a narrow map where the
+            // minimap is hidden, it is ignored (its animated pan ended after a refit and
+            // set the map to its own centre and whole-step zoom).
             ['pointerdown', 'touchstart', 'wheel', 'keydown'].forEach(function(t) {
                 map.getContainer().addEventListener(t, function() { stopped = true; }, true);
             });
             var setView = map.setView;
             map.setView = function() {
-                // The minimap's echo is checked first: it runs inside our own fit too (the fit
-                // moves the minimap, whose moveend sets the main map to its whole-step zoom:
-                // a 9.5 fit became 10). A hidden minimap (narrow maps) is never a person.
-                if (miniSync && (!stopped || map.getContainer().clientWidth < narrowPx)) return map;
+                if (map._atlasMiniSync && (!stopped || map.getContainer().clientWidth < narrowPx)) return map;
                 if (!ours) stopped = true;
                 return setView.apply(map, arguments);
             };
-            if (L.Control.MiniMap && !L.Control.MiniMap.prototype._atlasWrapped) {
-                var onMini = L.Control.MiniMap.prototype._onMiniMapMoved;
-                L.Control.MiniMap.prototype._onMiniMapMoved = function(e) {
-                    miniSync = true;
-                    try { return onMini.call(this, e); } finally { miniSync = false; }
-                };
-                L.Control.MiniMap.prototype._atlasWrapped = true;
-            }
-            function rect(sel) {
-                var el = map.getContainer().querySelector(sel);
-                if (!el || el.offsetParent === null) return {w: 0, h: 0};
+            // A visible element's box relative to the map's container, or null.
+            function box(el, cr) {
+                if (!el || el.offsetParent === null || getComputedStyle(el).visibility === 'hidden') return null;
                 var r = el.getBoundingClientRect();
-                return {w: r.width, h: r.height};
+                if (r.width === 0 || r.height === 0) return null;
+                return {l: r.left - cr.left, t: r.top - cr.top, r: r.right - cr.left, b: r.bottom - cr.top};
+            }
+            function cornerBox(sel, cr) {  // the union of a corner's visible controls
+                var u = null;
+                map.getContainer().querySelectorAll(sel + ' > .leaflet-control').forEach(function(e) {
+                    var b = box(e, cr);
+                    if (!b) return;
+                    u = u ? {l: Math.min(u.l, b.l), t: Math.min(u.t, b.t), r: Math.max(u.r, b.r),
+                             b: Math.max(u.b, b.b)} : b;
+                });
+                return u;
+            }
+            // The padding that leaves the fitted features the most room. Each control in a
+            // corner is kept clear either sideways (pad its side by its width) or
+            // vertically (pad its edge by its height), whichever lets the fit zoom in
+            // further: a phone's tall tool column pads the left, a collapsed legend button
+            // pads the bottom instead of a whole strip of the narrow map's width.
+            function bestPadding(w, h) {
+                var cr = map.getContainer().getBoundingClientRect();
+                var pad = 8;
+                var attr = box(map.getContainer().querySelector('.leaflet-control-attribution'), cr);
+                var legend = box(map.getContainer().querySelector('.atlas-legend-box'), cr);
+                // the obstacles: [side padding option, vertical padding option]
+                var obstacles = [];
+                var tl = cornerBox('.leaflet-top.leaflet-left', cr);
+                if (tl) obstacles.push([{left: tl.r}, {top: tl.b}]);
+                var tr = cornerBox('.leaflet-top.leaflet-right', cr);
+                if (tr) obstacles.push([{right: w - tr.l}, {top: tr.b}]);
+                var bl = cornerBox('.leaflet-bottom.leaflet-left', cr);
+                if (bl) obstacles.push([{left: bl.r}, {bottom: h - bl.t}]);
+                if (legend) obstacles.push([{right: w - legend.l}, {bottom: h - legend.t}]);
+                // the attribution strip runs along the bottom edge: always padded below
+                var base = {left: 0, top: 0, right: 0, bottom: attr ? h - attr.t : 0};
+                var best = null;
+                for (var k = 0; k < (1 << obstacles.length); k++) {
+                    var p = {left: base.left, top: base.top, right: base.right, bottom: base.bottom};
+                    obstacles.forEach(function(o, i) {
+                        var opt = o[(k >> i) & 1];
+                        for (var side in opt) p[side] = Math.max(p[side], opt[side]);
+                    });
+                    var tlp = L.point(p.left + pad, p.top + pad), brp = L.point(p.right + pad, p.bottom + pad);
+                    if (w - tlp.x - brp.x < w / 3 || h - tlp.y - brp.y < h / 3) continue;
+                    var z = map.getBoundsZoom(bounds, false, tlp.add(brp));
+                    if (!best || z > best.z) best = {z: z, tl: tlp, br: brp};
+                }
+                return best || {tl: L.point(pad, pad), br: L.point(pad, pad)};
             }
             function fit() {
                 var c = map.getContainer();
                 var w = c.clientWidth, h = c.clientHeight;
                 if (w === 0 || h === 0) return;
                 c.classList.toggle('atlas-narrow', w < narrowPx);
-                // Fit in quarter zoom steps: a whole step halves the content, so a whole-step
-                // fit left the features a third of a desk map once the legend's and tools'
-                // padding was taken off (the zoom buttons still step by one).
-                map.options.zoomSnap = 0.25;
                 if (map._atlasLegend && !map._atlasLegend.touched) map._atlasLegend.set(w >= narrowPx);
                 if (stopped) { map.invalidateSize(false); return; }
-                var size = w + 'x' + h;
                 ours = true;
                 try {
                     map.invalidateSize(false);
-                    var tl = rect('.leaflet-top.leaflet-left');
-                    var tr = rect('.leaflet-top.leaflet-right');
-                    var legend = rect('.atlas-legend-box');
-                    var attr = rect('.leaflet-control-attribution');
-                    var bl = {w: 0, h: 0};  // the visible controls of the bottom-left corner
-                    c.querySelectorAll('.leaflet-bottom.leaflet-left > .leaflet-control').forEach(function(e) {
-                        if (e.offsetParent === null || getComputedStyle(e).visibility === 'hidden') return;
-                        var r = e.getBoundingClientRect();
-                        bl.h = Math.max(bl.h, c.getBoundingClientRect().bottom - r.top);
-                    });
-                    var pad = 8;
-                    var left = Math.min(tl.w, w / 4) + pad;
-                    var right = Math.min(Math.max(legend.w, tr.w), w / 4) + pad;
-                    var bottom = Math.min(Math.max(legend.h + attr.h, bl.h), h / 2) + pad;
-                    map.fitBounds(bounds, {animate: false, paddingTopLeft: [left, pad],
-                                           paddingBottomRight: [right, bottom]});
-                    map._atlasFitted = size;  // tests wait for this: the fit for the final size
+                    var p = bestPadding(w, h);
+                    map.fitBounds(bounds, {animate: false, paddingTopLeft: p.tl, paddingBottomRight: p.br});
+                    map._atlasFitted = w + 'x' + h;  // tests wait for this: the fit for the final size
                 } finally { ours = false; }
             }
             map._atlasFit = fit;
             // the reset button returns to this same padded fit
             map._atlasHome = function() { stopped = false; fit(); };
-            // Fit in the next frame, when styles and layout have settled (a fit run at
-            // once measured controls not yet styled); size changes and late fonts refit.
-            var pending = false;
+            // Fit in the next frame, once the styles have arrived (the map's stylesheets are
+            // links that load beside its script: a fit before them measured unstyled
+            // controls); every later change of the frame's or a control corner's size
+            // refits, and the fit for the same sizes is the same view.
+            var pending = false, started = Date.now();
+            function stylesReady() {  // a sheet that failed to load never blocks for long
+                return Date.now() - started > 3000 || Array.prototype.every.call(
+                    document.querySelectorAll('link[rel=stylesheet]'),
+                    function(l) { return l.sheet !== null || l._atlasFailed; });
+            }
             function schedule() {
                 if (pending) return;
                 pending = true;
-                requestAnimationFrame(function() { pending = false; fit(); });
+                requestAnimationFrame(function() { pending = false; if (stylesReady()) fit(); });
             }
-            if (window.ResizeObserver) { new ResizeObserver(schedule).observe(map.getContainer()); }
+            document.querySelectorAll('link[rel=stylesheet]').forEach(function(l) {
+                if (l.sheet !== null) return;
+                l.addEventListener('load', schedule);
+                l.addEventListener('error', function() { l._atlasFailed = true; schedule(); });
+            });
+            setTimeout(schedule, 3100);
+            if (window.ResizeObserver) {
+                var ro = new ResizeObserver(schedule);
+                ro.observe(map.getContainer());
+                map.getContainer().querySelectorAll('.leaflet-control-container > div').forEach(function(e) {
+                    ro.observe(e);
+                });
+            }
             if (document.fonts && document.fonts.ready) { document.fonts.ready.then(schedule); }
             map.whenReady(schedule);
         })();
