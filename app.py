@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import cached, state
+from components import cached, layout, state
 from components.basemaps import basemaps, tianditu_key
 from components.data_auth import data_page_entry
 from components.errors import reference_on_error
@@ -11,6 +11,7 @@ from geodata.text.markdown import md_escape
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="🗺️", layout="wide")
 state.init()
+layout.inject()  # phone, desk and projector layout (one stylesheet for every page)
 
 pages = st.navigation(
     [

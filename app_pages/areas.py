@@ -4,7 +4,7 @@ figures grouped as output, investment, funds and innovation, compare areas, down
 import pandas as pd
 import streamlit as st
 
-from components import cached, state
+from components import cached, layout, state
 from components.charts import build_bar_chart, source_note
 from components.contact import render_contact
 from components.downloads import csv_button, xlsx_button
@@ -68,30 +68,7 @@ st.title(t("areas.title"))
 st.caption(t("areas.caption"))
 
 col_map, col_pick = st.columns([3, 2], gap="medium")
-with col_pick:
-    st.selectbox(
-        t("areas.area"),
-        area_options,
-        key=state.AREAS_AREA,
-        format_func=lambda a: place(a) if a in with_figures else t("areas.no_figures_option", area=place(a)),
-    )
-    n = int((indicators["area"] == area).sum())
-    st.metric(t("areas.metric"), t("areas.metric_value", count=n))
-    if area in set(layers["areas"]["name_zh"]):
-        row = layers["areas"][layers["areas"]["name_zh"] == area].iloc[0]
-        st.caption(
-            t("areas.district_of", district=place(row["district"]))
-            + (
-                t("areas.parent_of", parent=place(row["parent"]))
-                if isinstance(row["parent"], str) and row["parent"]
-                else ""
-            )
-        )
-        render_contact(row["district"], area, row["parent"])
-    else:  # a district
-        render_contact(area)
-    render_interest_form("area", area, place(area), key="area_lead")
-with col_map:
+with col_map, layout.dashboard_map():
     hl = pd.concat(
         [
             layers["districts"][layers["districts"]["name_zh"] == area],
@@ -108,37 +85,72 @@ with col_map:
     )
     export_areas(state.AREAS_MAP, layers, hl, area)
 
-if n == 0:
-    st.info(t("areas.no_figures", area=place(area)))
-
-for category in GROUPS:
-    title = t(f"areas.group.{category}")
-    # built once per area and language for every session (components.cached)
-    chart_title = t("areas.chart_title", area=place(area), group=title, unit="{unit}")
-    bars, rest, figure = cached.area_group(area, category, code, chart_title, t("charts.bar_note"))
-    fund_rows = funds[funds["area"] == area] if category == "funds" else funds.iloc[0:0]
-    if bars.empty and rest.empty and fund_rows.empty:
-        continue
-    st.subheader(title)
-    if figure is not None:
-        st.plotly_chart(figure, key=f"chart_{category}", config={"displaylogo": False})
-        csv_button(t("common.download_csv"), bars[DOWNLOAD_COLUMNS], f"{area}_{category}.csv", f"dl_{category}")
-    if not rest.empty:
-        st.caption(t("areas.rest"))
-        st.dataframe(
-            rest.assign(source=cite_cells(rest["source"], code))[["label", "text", "source"]].rename(
-                columns={
-                    "label": t("areas.col.indicator"),
-                    "text": t("areas.col.value"),
-                    "source": t("areas.col.source"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+with col_pick, layout.dashboard_side():
+    st.selectbox(
+        t("areas.area"),
+        area_options,
+        key=state.AREAS_AREA,
+        format_func=lambda a: place(a) if a in with_figures else t("areas.no_figures_option", area=place(a)),
+    )
+    n = int((indicators["area"] == area).sum())
+    st.metric(t("areas.metric"), t("areas.metric_value", count=n))
+    row = None
+    if area in set(layers["areas"]["name_zh"]):
+        row = layers["areas"][layers["areas"]["name_zh"] == area].iloc[0]
+        st.caption(
+            t("areas.district_of", district=place(row["district"]))
+            + (
+                t("areas.parent_of", parent=place(row["parent"]))
+                if isinstance(row["parent"], str) and row["parent"]
+                else ""
+            )
         )
-    if not fund_rows.empty:
-        st.markdown("**" + t("areas.fund_matrix") + "**")
-        st.dataframe(fund_table(fund_rows, code), hide_index=True, width="stretch")
+    if n == 0:
+        st.info(t("areas.no_figures", area=place(area)))
+    # The selected area's charts stand beside the map, one tab per group with content:
+    # on a desk map and charts share one screen; on a phone they follow the map.
+    shown_groups = []
+    for category in GROUPS:
+        title = t(f"areas.group.{category}")
+        # built once per area and language for every session (components.cached)
+        chart_title = t("areas.chart_title", area=place(area), group=title, unit="{unit}")
+        bars, rest, figure = cached.area_group(area, category, code, chart_title, t("charts.bar_note"))
+        fund_rows = funds[funds["area"] == area] if category == "funds" else funds.iloc[0:0]
+        if not (bars.empty and rest.empty and fund_rows.empty):
+            shown_groups.append((category, title, bars, rest, figure, fund_rows))
+    tabs = st.tabs([g[1] for g in shown_groups]) if shown_groups else []
+    for tab, (category, _title, bars, rest, figure, fund_rows) in zip(tabs, shown_groups, strict=True):
+        with tab:
+            if figure is not None:
+                st.plotly_chart(figure, key=f"chart_{category}", config={"displaylogo": False})
+                csv_button(
+                    t("common.download_csv"),
+                    bars[DOWNLOAD_COLUMNS],
+                    f"{area}_{category}.csv",
+                    f"dl_{category}",
+                )
+            if not rest.empty:
+                st.caption(t("areas.rest"))
+                st.dataframe(
+                    rest.assign(source=cite_cells(rest["source"], code))[["label", "text", "source"]].rename(
+                        columns={
+                            "label": t("areas.col.indicator"),
+                            "text": t("areas.col.value"),
+                            "source": t("areas.col.source"),
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+            if not fund_rows.empty:
+                st.markdown("**" + t("areas.fund_matrix") + "**")
+                st.dataframe(fund_table(fund_rows, code), hide_index=True, width="stretch")
+    # Contact and the interest form follow the charts: on a desk the charts stay on the first screen.
+    if row is not None:
+        render_contact(row["district"], area, row["parent"])
+    else:  # a district
+        render_contact(area)
+    render_interest_form("area", area, place(area), key="area_lead")
 
 st.divider()
 st.subheader(t("areas.compare"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import cached, cards, state
+from components import cached, cards, layout, state
 from components.contact import render_contact
 from components.export_panel import export_overview
 from components.i18n import lang, place, t
@@ -43,7 +43,7 @@ st.title(t("overview.title"))
 st.caption(t("overview.caption"))
 
 col_map, col_side = st.columns([3, 2], gap="medium")
-with col_map:
+with col_map, layout.dashboard_map():
     if feature_row is not None:
         highlight_gdf = layers[feature.layer][layers[feature.layer]["id"] == feature.key]
     else:
@@ -57,7 +57,7 @@ with col_map:
     )
     export_overview(state.OVERVIEW_MAP, layers, highlight_gdf, district)
 
-with col_side:
+with col_side, layout.dashboard_side():
     st.selectbox(
         t("overview.district"),
         district_names,

@@ -6,7 +6,7 @@ and hands the sections to ``components.parcel_page``.
 
 import streamlit as st
 
-from components import cached, state
+from components import cached, parcel_sheet, state
 from components.i18n import keep_in_url, lang, t
 from components.parcel_page import (
     apply_map_clicks,
@@ -76,7 +76,12 @@ with col_map:
 
 if selected in known["parcel_ids"]:
     row = parcels[parcels["id"] == selected].iloc[0]
-    render_card(row, names_by_lang["zh"][selected], layers, policies, sectors)
+    with parcel_sheet.sheet():  # first on a phone: what a parcel link (the QR code) opens on
+        render_card(row, names_by_lang["zh"][selected], layers, policies, sectors)
+        parcel_sheet.render_small_map(
+            layers, parcels[parcels["id"] == selected], st.session_state[state.BASEMAP], lang()
+        )
+        parcel_sheet.render_contact(selected)
 render_brochures(parcels, layers, policies, shown, selected, names)
 render_compare(parcels, shown, names)
 render_nearby(parcels, parcel_xy, layers, out, names)

@@ -22,6 +22,7 @@ from folium.utilities import JsCode
 from components import folium_render
 from components.assets import use_local_assets
 from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
+from components.map_fit import LAYOUT_CSS, FitToContent, Legend, MiniMapGuard
 from components.map_tools import add_map_tools
 from geodata.geo.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
 from geodata.geo.styles import (  # one place for colours: the exported pictures use the same
@@ -200,31 +201,6 @@ def _geojson_layer(
     )
 
 
-class Legend(MacroElement):
-    """A static legend as a Leaflet control (part of the map script, so it survives reruns)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var legend = L.control({position: 'bottomright'});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create('div', 'atlas-legend');
-                div.innerHTML = {{ this.html_json }};
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html_text: str):
-        super().__init__()
-        self._name = "Legend"
-        self.html_json = json.dumps(html_text)
-
-
 def legend_html(lang: str = "zh") -> str:
     """The legend: one row per layer, and what a dashed outline means."""
     rows = []
@@ -252,15 +228,13 @@ LEGEND_CSS = f"""
 .leaflet-container {{ background: {MAP_BACKGROUND}; }}
 /* a clicked SVG path keeps keyboard focus; its rectangular focus ring hides the highlight */
 .leaflet-container path.leaflet-interactive:focus {{ outline: none; }}
-.atlas-legend {{ background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px;
-  font: 13px/1.5 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; color:#222;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px; }}
+.atlas-legend {{ padding: 0 10px 8px; font: 13px/1.5 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+  color:#222; }}
 .atlas-legend-title {{ font-weight: 600; margin-bottom: 2px; }}
 .leaflet-container.atlas-offline {{ background: {OFFLINE_FILL}; }}
 .atlas-district-label {{ font: 600 12px/18px "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
   color: #5d6d7e; text-align: center; white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
-.atlas-offline-notice {{ background: #fff8e1; border: 1px solid #f0c36d; border-radius: 4px; padding: 4px 8px;
-  font: 13px/1.4 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif; color: #6d4c00; }}
+.atlas-offline-notice {{ background: #fff8e1; padding: 0 4px; color: #6d4c00; }}
 </style>
 """
 
@@ -279,21 +253,22 @@ class OfflineFallback(MacroElement):
             var map = {{ this._parent.get_name() }};
             var offline = {{ this.offline_name }};
             var tiles = [{% for t in this.tile_names %}{{ t }}{% if not loop.last %}, {% endif %}{% endfor %}];
+            // The notice joins the attribution strip at the map's edge: a box over the map
+            // hid the tools on a phone; the fit keeps features clear of the strip.
             function notice(text) {
-                var c = L.control({position: 'topright'});
-                c.onAdd = function() {
-                    var div = L.DomUtil.create('div', 'atlas-offline-notice');
-                    div.textContent = text;
-                    return div;
-                };
-                c.addTo(map);
+                var span = document.createElement('span');
+                span.className = 'atlas-offline-notice';
+                span.textContent = text;
+                map.attributionControl.addAttribution(span.outerHTML);
+                if (map._atlasFit) map._atlasFit();
             }
             function goOffline(text) {
                 if (map.hasLayer(offline)) return;
                 tiles.forEach(function(t) { map.removeLayer(t); });
                 // the minimap shows the same unreachable tiles: hide it too
+                // (hidden, not display:none: a minimap whose size changes recentres the map)
                 map.getContainer().querySelectorAll('.leaflet-control-minimap').forEach(function(e) {
-                    e.style.display = 'none';
+                    e.style.visibility = 'hidden';
                 });
                 offline.addTo(map);
                 map.getContainer().classList.add('atlas-offline');
@@ -347,7 +322,7 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None, lang: str
     bm = _catalogue(basemap)
     m = folium.Map(location=HANGZHOU_CENTER, zoom_start=9, tiles=None, control_scale=True)
     use_local_assets(m)
-    m.get_root().header.add_child(folium.Element(LEGEND_CSS))
+    m.get_root().header.add_child(folium.Element(LEGEND_CSS + LAYOUT_CSS))
     tiles = []
     for src in bm.tiles:
         layer = folium.TileLayer(
@@ -361,6 +336,8 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None, lang: str
         if bm.tiles and ("{s}" not in bm.tiles[0].url or bm.tiles[0].subdomains == "abc")
         else None
     )
+    # before the tools: the minimap binds its handlers when added (MiniMapGuard)
+    MiniMapGuard().add_to(m)
     add_map_tools(m, None, minimap, lang=lang)
     if districts is not None:
         offline = _offline_basemap(districts, lang)
@@ -369,7 +346,9 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None, lang: str
     return m
 
 
-def _fit_focus(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
+def _fit_focus(
+    m: folium.Map, districts: gpd.GeoDataFrame, lang: str = "zh", content: list | None = None
+) -> None:
     # Open on the three focus districts, where every site, zone and project lies;
     # the other districts stay in view around them as context. Without animation: an
     # animated opening fit ends a moment later and undoes a pan, zoom or click made
@@ -378,10 +357,21 @@ def _fit_focus(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
     fit = FitBounds([[b[1], b[0]], [b[3], b[2]]])
     fit.options["animate"] = False
     m.add_child(fit)
+    # ...and again once the frame has its real size (on a phone it has not, yet), on the
+    # features themselves where there are any: on a narrow phone the districts' box
+    # leaves them a thumbnail.
+    shown = [g for g in (content or []) if len(g)]
+    if shown:
+        xs = [g.total_bounds for g in shown]
+        b = [min(x[0] for x in xs), min(x[1] for x in xs), max(x[2] for x in xs), max(x[3] for x in xs)]
+    FitToContent([[b[1], b[0]], [b[3], b[2]]], lang).add_to(m)
 
 
 def build_overview_map(
-    layers: dict[str, gpd.GeoDataFrame], basemap: str = "osm", lang: str = "zh"
+    layers: dict[str, gpd.GeoDataFrame],
+    basemap: str = "osm",
+    lang: str = "zh",
+    fit_also: list[gpd.GeoDataFrame] | None = None,
 ) -> folium.Map:
     """The overview map: districts, zones and parks, supply sites, projects, innovation sources.
 
@@ -410,9 +400,11 @@ def build_overview_map(
                 layers[key], key, STYLES[key].label(lang), _feature_style(STYLES[key]), lang=lang
             ).add_to(m)
 
-    Legend(legend_html(lang)).add_to(m)
+    Legend(legend_html(lang), lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit_focus(m, layers["districts"])
+    content = [layers[k] for k in ("areas", "parcels", "projects", "innovation") if k in layers]
+    content += [for_display(g, basemap) for g in fit_also or []]  # drawn later, in a feature group
+    _fit_focus(m, layers["districts"], lang, content)
     return m
 
 
@@ -556,8 +548,8 @@ def build_choropleth_map(
         ).add_to(m)
     entries = [(CLASS_COLORS[i], text) for i, text in enumerate(labels[: len(CLASS_COLORS)])]
     entries.append((NO_DATA_COLOR, translate("map.legend.no_data", lang)))
-    Legend(_legend_rows(title, entries)).add_to(m)
-    _fit_focus(m, layers["districts"])
+    Legend(_legend_rows(title, entries), lang).add_to(m)
+    _fit_focus(m, layers["districts"], lang, [areas])
     return m
 
 
@@ -604,9 +596,10 @@ def build_projects_map(
         + "".join(
             f"<div>{html.escape(translate(f'map.projects_legend.{k}', lang))}</div>"
             for k in ("size", "lines", "smallest")
-        )
+        ),
+        lang,
     ).add_to(m)
-    _fit_focus(m, layers["districts"])
+    _fit_focus(m, layers["districts"], lang, [projects])
     return m
 
 
@@ -619,7 +612,9 @@ def build_parcel_base_map(
 ) -> folium.Map:
     """The explorer's map without parcels: they change with the filters, so they travel in
     a feature group (``build_parcels_group``) and filtering never rebuilds this map."""
-    return build_overview_map({**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap, lang)
+    return build_overview_map(
+        {**layers, "parcels": layers["parcels"].iloc[0:0]}, basemap, lang, fit_also=[layers["parcels"]]
+    )
 
 
 def build_parcels_group(

@@ -136,7 +136,8 @@ class ResetView(MacroElement):
                     L.DomEvent.disableClickPropagation(bar);
                     L.DomEvent.on(a, 'click', function(e) {
                         L.DomEvent.preventDefault(e);
-                        if (home.bounds) { map.fitBounds(home.bounds, home.options); }
+                        if (map._atlasHome) { map._atlasHome(); }
+                        else if (home.bounds) { map.fitBounds(home.bounds, home.options); }
                         else { map.setView(home.center, home.zoom); }
                     });
                     return bar;
