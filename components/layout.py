@@ -17,8 +17,8 @@ import streamlit as st
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: Containers whose map fills the viewport height on a desk (see ``dashboard_map``).
-DASH_MAP_KEY = "atlas_dash_map"
-DASH_SIDE_KEY = "atlas_dash_side"
+DASH_MAP_KEY = "dash_map"
+DASH_SIDE_KEY = "dash_side"
 
 PAGE_CSS = f"""
 <style>

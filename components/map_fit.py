@@ -182,7 +182,7 @@ class FitToContent(MacroElement):
                 var w = c.clientWidth, h = c.clientHeight;
                 if (w === 0 || h === 0) return;
                 c.classList.toggle('atlas-narrow', w < narrowPx);
-                if (map._atlasLegend && !map._atlasLegend.touched) map._atlasLegend.set(w >= narrowPx);
+                if (map._atlasKeyPanel && !map._atlasKeyPanel.touched) map._atlasKeyPanel.set(w >= narrowPx);
                 if (stopped) { map.invalidateSize(false); return; }
                 ours = true;
                 try {
@@ -268,7 +268,7 @@ class Legend(MacroElement):
                     state.touched = true;
                     state.set(!box.classList.contains('atlas-legend-open'));
                 });
-                map._atlasLegend = state;
+                map._atlasKeyPanel = state;
                 return box;
             };
             legend.addTo(map);

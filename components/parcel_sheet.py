@@ -21,8 +21,8 @@ from components.layout import MAP_FRAME
 from components.map import build_parcel_base_map, build_parcels_group, render_map, to_display_point
 from geodata.export.brochure import contact_lines
 
-SHEET_KEY = "atlas_parcel_sheet"
-SMALL_MAP_KEY = "atlas_parcel_small_map"
+SHEET_KEY = "parcel_sheet"
+SMALL_MAP_KEY = "parcel_small_map"
 
 #: On a phone the sheet comes first (flex order in Streamlit's vertical block) and shows
 #: its small map; on wider screens the small map is hidden (the explorer's map is there).

@@ -180,7 +180,7 @@ def test_parcel_link_opens_on_the_parcel(device, app_server) -> None:
     parcel = pack_reader.read_pack_layer("parcels").iloc[0]
     name = parcel["name_en"] if pg.lang == "en" else parcel["name_zh"]
     _open(pg, f"{app_server.url}/parcels?sel={parcel['id']}&lang={pg.lang}")
-    sheet = pg.locator(".st-key-atlas_parcel_sheet")
+    sheet = pg.locator(".st-key-parcel_sheet")
     sheet.wait_for(timeout=60_000)
     sheet_box = sheet.bounding_box()
     main_map = pg.locator(MAP_FRAME).first.bounding_box()
