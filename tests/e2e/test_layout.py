@@ -190,7 +190,7 @@ def test_parcel_link_opens_on_the_parcel(device, app_server) -> None:
     assert box is not None
     assert box["y"] + box["height"] <= pg.viewport_size["height"], box
     assert sheet.get_by_text(translate("layout.contact_title", pg.lang), exact=True).count() == 1
-    small = pg.locator(f".st-key-atlas_parcel_small_map {MAP_FRAME}")
+    small = pg.locator(f".st-key-parcel_small_map {MAP_FRAME}")
     small_box = small.bounding_box()
     assert small_box["height"] >= 200, small_box
     inner = small.element_handle().content_frame()
