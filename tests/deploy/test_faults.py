@@ -112,7 +112,12 @@ def test_postgis_restart_under_load_says_wait_then_recovers(topology: dict) -> N
         newcomer.close()
         start_postgis(topology)
         up = time.monotonic()
-        time.sleep(8)
+        # until every viewer has had two runs that started after the 3 s allowed for recovery
+        deadline = up + 60
+        while time.monotonic() < deadline and any(
+            sum(t > up + 3 for t, _, _ in list(v.runs)) < 2 for v in viewers
+        ):
+            time.sleep(0.2)
     finally:
         _finish(viewers, stop)
     for v in viewers:
@@ -210,7 +215,16 @@ def test_sessions_on_the_other_replica_carry_on_when_one_dies(topology: dict) ->
         pid = int((topology["dir"] / "replica-1.pid").read_text())
         killed = time.monotonic()
         os.kill(pid, signal.SIGKILL)
-        time.sleep(12)
+
+        def settled(v: Viewer) -> bool:  # reconnected and served again, or served 3 times since
+            runs = list(v.runs)
+            if any(o.startswith("dropped") for _, o, _ in runs):
+                return v.reconnected_at is not None and any(t > v.reconnected_at for t, _, _ in runs)
+            return sum(t > killed + 1 for t, _, _ in runs) >= 3
+
+        deadline = killed + 60
+        while time.monotonic() < deadline and not all(settled(v) for v in viewers):
+            time.sleep(0.2)
     finally:
         _finish(viewers, stop)
     moved = [v for v in viewers if any(o.startswith("dropped") for _, o, _ in v.runs)]

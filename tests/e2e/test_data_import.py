@@ -158,7 +158,7 @@ def test_sign_in_import_see_on_map_sign_out(page, editor_server, shapefile: Path
     page.get_by_test_id("stSidebarNav").get_by_text("数据维护").click()
     page.wait_for_url("**/data*")
     wait_for_app(page)
-    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="退出登录").click(timeout=60_000)  # the data page after the map page: slow on a loaded machine
     page.get_by_text("编辑人员登录").wait_for(timeout=30_000)
     wait_for_app(page)
     assert page.get_by_role("tab").count() == 0

@@ -31,6 +31,10 @@ def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
     wait_for_app(page)
     content = page.locator(MAP_FRAME).element_handle().content_frame()
     content.wait_for_function("() => window.map && window.map.listens('click') && !window.map._animatingZoom")
+    # A pan within streamlit-folium's 250 ms debounce of a new map's opening view can be taken
+    # for that view and not reported (a known gap, in the session note); a person does not pan
+    # that fast after a basemap switch, so the test waits it out.
+    page.wait_for_timeout(1000)
     # pan to Yunqi town: the map reports its new bounds and the page reruns
     # streamlit-folium reports the new bounds 250 ms after the move (debounced); the export
     # must wait for the rerun they trigger, or it pictures the old view
