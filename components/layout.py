@@ -42,6 +42,21 @@ PAGE_CSS = f"""
 """
 
 
+def is_phone() -> bool:
+    """Whether the browser says it is a phone: its User-Agent has "Mobi" (iPhones and
+    Android phones do; tablets and desks do not), the test MDN recommends.
+
+    Only for what a phone alone needs and a desk should not pay for (the parcel link's
+    small map): the layout itself follows the screen's width in CSS, so a narrow desk
+    window still gets the phone layout.
+    """
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no browser behind the run (AppTest, bare mode): not a phone
+        return False
+    return "Mobi" in agent
+
+
 def inject() -> None:
     """Add the layout stylesheet to the page (once per run, from ``app.py``)."""
     st.html(PAGE_CSS)

@@ -44,12 +44,32 @@ QUIET_FIRST_VIEW_JS = """
 ;(function () {
   var init = window.initComponent;
   if (!init || init.__atlasQuiet) return;
+  // what a report holds besides the view: a click changes it, a fit does not
+  var beyondView = function (d) {
+    var o = {};
+    for (var k in (d || {})) if (k !== 'bounds' && k !== 'zoom' && k !== 'center') o[k] = d[k];
+    return JSON.stringify(o);
+  };
   var quiet = function (map, hover) {
     var S = window.Streamlit;
     var send = S.setComponentValue;
+    var last = null;
     // the opening report: streamlit-folium stores it as previous_data, then sends it
-    S.setComponentValue = function () {};
-    try { return init(map, hover); } finally { S.setComponentValue = send; }
+    S.setComponentValue = function (d) { last = d; };
+    try { return init(map, hover); } finally {
+      if (last === null && window.__GLOBAL_DATA__) last = window.__GLOBAL_DATA__.previous_data;
+      // later reports are sent, except the one of the map's own fit to its frame
+      // (map._atlasQuietView, set by the fit): it is still the opening view, drawn for the
+      // frame's real size, and a user's pan or click in the meantime differs from it
+      S.setComponentValue = function (d) {
+        var q = map._atlasQuietView;
+        var fitOnly = !!q && map.getZoom() === q.z && map.getCenter().equals(q.c)
+          && beyondView(d) === beyondView(last);
+        last = d;
+        if (fitOnly) return;
+        return send.apply(S, arguments);
+      };
+    }
   };
   quiet.__atlasQuiet = true;
   window.initComponent = quiet;

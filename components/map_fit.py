@@ -113,16 +113,22 @@ class FitToContent(MacroElement):
             // Who moved the map: the user (any pointer, wheel or key in the map), or a
             // setView from elsewhere (zoom buttons, a tour stop, a shared link's view) stop
             // the fitting for good. The minimap's sync back to the map (MiniMapGuard marks
-            // it) is not a person: while fitting, and always on a narrow map where the
-            // minimap is hidden, it is ignored (its animated pan ended after a refit and
-            // set the map to its own centre and whole-step zoom).
+            // it) moves the map only when a person has just used the minimap itself: its
+            // echo of a move of the main map otherwise set the map to the minimap's centre
+            // and whole-step zoom (after a refit, and after a person's pan on a desk, which
+            // then reran the page a second time).
+            var miniAt = -Infinity;
             ['pointerdown', 'touchstart', 'wheel', 'keydown'].forEach(function(t) {
-                map.getContainer().addEventListener(t, function() { stopped = true; }, true);
+                map.getContainer().addEventListener(t, function(e) {
+                    stopped = true;
+                    map._atlasQuietView = null;
+                    if (e.target && e.target.closest && e.target.closest('.leaflet-control-minimap')) miniAt = Date.now();
+                }, true);
             });
             var setView = map.setView;
             map.setView = function() {
-                if (map._atlasMiniSync && (!stopped || map.getContainer().clientWidth < narrowPx)) return map;
-                if (!ours) stopped = true;
+                if (map._atlasMiniSync && Date.now() - miniAt > 3000) return map;
+                if (!ours) { stopped = true; map._atlasQuietView = null; }
                 return setView.apply(map, arguments);
             };
             // A visible element's box relative to the map's container, or null.
@@ -183,18 +189,22 @@ class FitToContent(MacroElement):
                 if (w === 0 || h === 0) return;
                 c.classList.toggle('atlas-narrow', w < narrowPx);
                 if (map._atlasKeyPanel && !map._atlasKeyPanel.touched) map._atlasKeyPanel.set(w >= narrowPx);
-                if (stopped) { map.invalidateSize(false); return; }
+                if (stopped) { map._atlasQuietView = null; map.invalidateSize(false); return; }
                 ours = true;
                 try {
                     map.invalidateSize(false);
                     var p = bestPadding(w, h);
                     map.fitBounds(bounds, {animate: false, paddingTopLeft: p.tl, paddingBottomRight: p.br});
+                    // the fitted view is the opening view for this frame: its report does
+                    // not rerun the page (map_delivery's quiet opening view)
+                    map._atlasQuietView = {z: map.getZoom(), c: map.getCenter()};
                     map._atlasFitted = w + 'x' + h;  // tests wait for this: the fit for the final size
                 } finally { ours = false; }
             }
             map._atlasFit = fit;
-            // the reset button returns to this same padded fit
-            map._atlasHome = function() { stopped = false; fit(); };
+            // the reset button returns to this same padded fit, and reports it: the page
+            // then knows the view on screen again (exports, shared links)
+            map._atlasHome = function() { stopped = false; fit(); map._atlasQuietView = null; };
             // Fit in the next frame, once the styles have arrived (the map's stylesheets are
             // links that load beside its script: a fit before them measured unstyled
             // controls); every later change of the frame's or a control corner's size

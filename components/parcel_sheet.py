@@ -17,7 +17,7 @@ import streamlit as st
 from components import cached
 from components.export_panel import brochure_config
 from components.i18n import lang, t
-from components.layout import MAP_FRAME
+from components.layout import MAP_FRAME, is_phone
 from components.map import build_parcel_base_map, build_parcels_group, render_map, to_display_point
 from geodata.export.brochure import contact_lines
 
@@ -49,11 +49,15 @@ def sheet():
 def render_small_map(
     layers: dict[str, gpd.GeoDataFrame], parcel: gpd.GeoDataFrame, basemap: str, code: str
 ) -> None:
-    """A small map on the parcel (zoom 14: the parcel and the streets around it).
+    """A small map on the parcel (zoom 14: the parcel and the streets around it), drawn for
+    phones only (``layout.is_phone``): on a desk the explorer's map beside the table shows
+    the parcel, and a second, hidden map frame would load and report for nothing.
 
     It shares the explorer's cached base map; only the one parcel travels per run, and
     it returns nothing (``returned_objects=()``), so it never reruns the page.
     """
+    if not is_phone():
+        return
     pt = parcel.geometry.iloc[0].representative_point()
     with st.container(key=SMALL_MAP_KEY):
         render_map(
