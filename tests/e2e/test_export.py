@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.helpers import ARTIFACTS, MAP_FRAME, open_overview, rerun_after_map_report, wait_for_app
 
@@ -31,21 +32,27 @@ def test_export_downloads_a_png_of_the_view_on_screen(page, app_server) -> None:
     wait_for_app(page)
     content = page.locator(MAP_FRAME).element_handle().content_frame()
     content.wait_for_function("() => window.map && window.map.listens('click') && !window.map._animatingZoom")
-    # A pan within streamlit-folium's 250 ms debounce of a new map's opening view can be taken
-    # for that view and not reported (a known gap, in the session note); a person does not pan
-    # that fast after a basemap switch, so the test waits it out.
-    page.wait_for_timeout(1000)
-    # pan to Yunqi town: the map reports its new bounds and the page reruns
+    # pan to Yunqi town: the map reports its new bounds and the page reruns.
     # streamlit-folium reports the new bounds 250 ms after the move (debounced); the export
-    # must wait for the rerun they trigger, or it pictures the old view
-    rerun_after_map_report(
-        page,
-        lambda: content.evaluate(
-            "([lat, lng]) => new Promise(r => { window.map.once('moveend', r);"
-            " window.map.setView([lat, lng], 13, {animate: false}); })",
-            [30.13, 120.085],
-        ),
-    )
+    # must wait for the rerun they trigger, or it pictures the old view. A report that
+    # lands while the basemap switch's run is still going can pass without a run the
+    # watcher sees start (seen once in ~10 full runs): the pan is then made again, a
+    # little further, at most 3 times.
+    for attempt in range(3):
+        try:
+            rerun_after_map_report(
+                page,
+                lambda a=attempt: content.evaluate(
+                    "([lat, lng]) => new Promise(r => { window.map.once('moveend', r);"
+                    " window.map.setView([lat, lng], 13, {animate: false}); })",
+                    [30.13 + 0.001 * a, 120.085],
+                ),
+                timeout=20_000,
+            )
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     wait_for_app(page)
     page.get_by_text("导出图片与 PDF").click()
     page.get_by_role("button", name="生成图片").click()
