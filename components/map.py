@@ -22,6 +22,7 @@ from folium.utilities import JsCode
 from components import folium_render
 from components.assets import use_local_assets
 from components.basemaps import GCJ02, OFFLINE, Basemap, basemaps
+from components.map_declutter import Declutter
 from components.map_fit import LAYOUT_CSS, FitToContent, Legend, MiniMapGuard
 from components.map_tools import add_map_tools
 from geodata.geo.crs import gcj02_to_wgs84, gdf_wgs84_to_gcj02, wgs84_to_gcj02
@@ -339,6 +340,7 @@ def _base_map(basemap: str, districts: gpd.GeoDataFrame | None = None, lang: str
     # before the tools: the minimap binds its handlers when added (MiniMapGuard)
     MiniMapGuard().add_to(m)
     add_map_tools(m, None, minimap, lang=lang)
+    Declutter().add_to(m)  # markers on one spot at the city zoom are set apart
     if districts is not None:
         offline = _offline_basemap(districts, lang)
         offline.add_to(m)  # created hidden (show=False); the fallback shows it when needed

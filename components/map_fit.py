@@ -195,6 +195,24 @@ class FitToContent(MacroElement):
                     map.invalidateSize(false);
                     var p = bestPadding(w, h);
                     map.fitBounds(bounds, {animate: false, paddingTopLeft: p.tl, paddingBottomRight: p.br});
+                    // markers set apart on one spot (map_declutter) reach beyond their true
+                    // places: pan so that the laid-out markers lie in the part of the map no
+                    // control covers, or else inside the map's edges (the zoom stays: a
+                    // smaller one merges more markers into larger rings)
+                    var e = map._atlasSpreadNow ? map._atlasSpreadNow() : null;
+                    if (e) {
+                        var shift = function(lo, hi, flo, fhi) {
+                            if (hi - lo > fhi - flo) return null;
+                            return lo < flo ? flo - lo : (hi > fhi ? fhi - hi : 0);
+                        };
+                        var boxes = [[p.tl.x, p.tl.y, w - p.br.x, h - p.br.y], [8, 8, w - 8, h - 8]];
+                        var dx = null, dy = null;
+                        boxes.forEach(function(f) {
+                            if (dx === null) dx = shift(e.l, e.r, f[0], f[2]);
+                            if (dy === null) dy = shift(e.t, e.b, f[1], f[3]);
+                        });
+                        if (dx || dy) map.panBy([-(dx || 0), -(dy || 0)], {animate: false});
+                    }
                     // the fitted view is the opening view for this frame: its report does
                     // not rerun the page (map_delivery's quiet opening view)
                     map._atlasQuietView = {z: map.getZoom(), c: map.getCenter()};

@@ -137,3 +137,44 @@ def until(target, predicate: str, arg=None, **kwargs) -> None:
     """
     wrapped = f"(arg) => {{ try {{ return !!(({predicate})(arg)); }} catch (e) {{ return false; }} }}"
     target.wait_for_function(wrapped, arg=arg, **kwargs)
+
+
+#: JS for a map's iframe: the atlas's small point markers (sites, zones and parks, projects,
+#: innovation sources) as drawn, the pairs whose circles overlap on screen, how many are
+#: topmost at their own centre (where a click lands on them), the same pairs at their true
+#: coordinates (``_atlasHome``, kept by ``components/map_declutter.py``) and the counts shown.
+MARKER_SPREAD_JS = """() => {
+  const sel = ['areas', 'parcels', 'projects', 'innovation']
+    .map(k => '.leaflet-overlay-pane path.atlas-' + k).join(',');
+  const byPath = new Map();
+  window.map.eachLayer(l => { if (l._path) byPath.set(l._path, l); });
+  const cs = [...document.querySelectorAll(sel)].map(p => {
+      const r = p.getBoundingClientRect();
+      return {p, x: r.left + r.width / 2, y: r.top + r.height / 2, r: r.width / 2, w: r.width, h: r.height};
+    }).filter(c => c.w > 0 && c.w <= 30 && byPath.get(c.p) && byPath.get(c.p).getLatLng);
+  const overlaps = pts => {
+    const out = [];
+    for (let i = 0; i < pts.length; i++) for (let j = i + 1; j < pts.length; j++) {
+      if (Math.hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y) < cs[i].r + cs[j].r - 1) out.push([i, j]);
+    }
+    return out;
+  };
+  const origin = window.map.getContainer().getBoundingClientRect();
+  const home = cs.map(c => {
+    const l = byPath.get(c.p);
+    const ll = (l && l._atlasHome) || (l && l.getLatLng());
+    const pt = window.map.latLngToContainerPoint(ll);
+    return {x: pt.x + origin.left, y: pt.y + origin.top};
+  });
+  const moved = cs.filter((c, i) => Math.hypot(c.x - home[i].x, c.y - home[i].y) > 1).length;
+  const top = cs.map(c => document.elementFromPoint(c.x, c.y));
+  const topmost = cs.filter((c, i) => top[i] === c.p).length;
+  // covered by one of the map's own controls (tools, legend button): a pan brings it out
+  const underControls = top.filter(e => e && e.closest('.leaflet-control')).length;
+  const box = window.map.getContainer().getBoundingClientRect();
+  const outside = cs.filter((c, i) => !top[i] || c.x < box.left || c.x > box.right || c.y < box.top
+                                      || c.y > box.bottom).length;  // past the map's (or frame's) edge
+  const counts = [...document.querySelectorAll('.atlas-stack-count')].map(e => Number(e.textContent));
+  return {markers: cs.length, overlaps: overlaps(cs).length, atHome: overlaps(home).length, moved,
+          topmost, underControls, outside, counts, lines: document.querySelectorAll('path.atlas-spread-line').length};
+}"""

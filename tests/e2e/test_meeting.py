@@ -4,18 +4,27 @@ each stop without being rebuilt, captions match the tour file, and the layout ho
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import statistics
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from components.basemaps import basemaps
 from geodata.domain.tours import load_tours, pack_index
 from geodata.model import pack_reader
 from geodata.model.schema import LAYERS
-from tests.e2e.helpers import ARTIFACTS, console_errors_beyond_probes, unexpected_failures, wait_for_app
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    MARKER_SPREAD_JS,
+    console_errors_beyond_probes,
+    unexpected_failures,
+    until,
+    wait_for_app,
+)
 
 MAP_FRAME = ".st-key-meeting_mapbox iframe[title='streamlit_folium.st_folium']"
 TOUR = "xihu-2026-land"
@@ -109,6 +118,16 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
         _wait_view(frame, stop)
         if i > 0:
             step_ms.append(round((time.perf_counter() - pressed) * 1000))
+        # the stop's markers are apart on the projector: none covers another
+        with contextlib.suppress(PlaywrightTimeout):
+            until(frame, f"() => ({MARKER_SPREAD_JS})().overlaps === 0", timeout=10_000)
+        spread = frame.evaluate(MARKER_SPREAD_JS)
+        assert spread["overlaps"] == 0, (i + 1, spread)
+        # each takes its own click (the map's controls or edge may hide one: the stop's view
+        # is the tour file's; at 1280×720 stop 2 has one marker under a control)
+        assert spread["topmost"] + spread["underControls"] + spread["outside"] == spread["markers"], str(
+            (i + 1, spread)
+        )
         if stop.chart is not None:  # one bar per cited figure, drawn before the screenshot
             bars = page.locator("[data-testid='stPlotlyChart'] g.point")
             page.wait_for_function(
