@@ -13,7 +13,7 @@ from components.i18n import lang, place, t
 from components.interest_form import render_interest_form
 from components.map import build_highlight, build_overview_map, render_map
 from geodata.domain.area_tables import fund_table, left_out_table
-from geodata.domain.areas import GROUPS, comparable_indicators, compare, sources_of
+from geodata.domain.areas import GROUPS, comparable_indicators, compare, picked_bar_ids, sources_of
 from geodata.domain.sources import cite_cells
 from geodata.geo.selection import new_click
 from geodata.model.schema import FOCUS_DISTRICTS
@@ -60,6 +60,16 @@ if click is not None:
         hit = layers["areas"][layers["areas"]["id"] == click.key]
         if len(hit):
             st.session_state[state.AREAS_AREA] = hit.iloc[0]["name_zh"]
+# A bar picked in a comparison chart selects its area: the map highlights it and the
+# charts beside the map follow. Acted on once: the chart keeps its selection on every
+# rerun, and acting again would undo a later choice in the list or on the map.
+area_by_id = dict(zip(indicators["id"], indicators["area"], strict=True))
+for key in sorted(k for k in st.session_state if str(k).startswith(state.AREAS_COMPARE_CHART)):
+    picked = picked_bar_ids(st.session_state[key])
+    if picked and (key, picked) != st.session_state.get(state.AREAS_LAST_BARS):
+        st.session_state[state.AREAS_LAST_BARS] = (key, picked)
+        if area_by_id.get(picked[-1]) in area_options:
+            st.session_state[state.AREAS_AREA] = area_by_id[picked[-1]]
 if st.session_state.get(state.AREAS_AREA) not in area_options:
     st.session_state[state.AREAS_AREA] = state.DEFAULT_DISTRICT
 area = st.session_state[state.AREAS_AREA]
@@ -189,8 +199,11 @@ for i, g in enumerate(groups):
             source_note(sources_of(rows), "", code),
             code,
         ),
-        key=f"compare_{i}",
+        key=f"{state.AREAS_COMPARE_CHART}{i}",
         config={"displaylogo": False},
+        # a click on a bar selects its area (read at the top of the page)
+        on_select="rerun",
+        selection_mode="points",
     )
     csv_button(
         t("common.download_csv"), rows[DOWNLOAD_COLUMNS], f"compare_{g.indicator}_{g.period}.csv", f"dl_compare_{i}"

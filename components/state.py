@@ -34,6 +34,10 @@ AREAS_AREA = "areas_area"
 AREAS_MAP = "areas_map"
 AREAS_LAST_CLICK = "areas_last_click"
 AREAS_COMPARE = "areas_compare"
+#: The comparison bars last acted on (a chart keeps its selection on every rerun).
+AREAS_LAST_BARS = "areas_last_bars"
+#: Key prefix of the comparison charts (one per comparable group).
+AREAS_COMPARE_CHART = "compare_"
 
 #: Session-state keys of the parcel explorer, one place.
 PARCELS = {

@@ -290,3 +290,27 @@ def classify(values: pd.Series, k: int = 5) -> tuple[pd.Series, list[float]]:
     scheme = mapclassify.FisherJenks(known.to_numpy(), k=k)
     out[known.index] = scheme.yb.astype(float)
     return out, [float(b) for b in scheme.bins]
+
+
+def picked_bar_ids(event: object) -> tuple[str, ...]:
+    """The indicator ids of the bars picked in a chart (``st.plotly_chart``'s selection
+    state, whose points carry the row's ``id`` as ``customdata``), in pick order.
+
+    Anything else (no selection, a box with no points, a malformed value) picks nothing.
+
+    Examples
+    --------
+    >>> picked_bar_ids({"selection": {"points": [{"customdata": ["ind-7"]}, {"customdata": "ind-9"}]}})
+    ('ind-7', 'ind-9')
+    >>> picked_bar_ids({"selection": {"points": []}}), picked_bar_ids(None), picked_bar_ids({"selection": 3})
+    ((), (), ())
+    """
+    selection = event.get("selection") if isinstance(event, dict) else None
+    points = selection.get("points") if isinstance(selection, dict) else None
+    ids = []
+    for point in points if isinstance(points, list) else []:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        value = data[0] if isinstance(data, list) and data else data
+        if isinstance(value, str) and value:
+            ids.append(value)
+    return tuple(ids)

@@ -49,3 +49,45 @@ def test_picking_a_district_on_the_map_switches_the_profile(page, app_server) ->
     assert page.watch.outside == []
     assert unexpected_failures(page.watch, "areas") == []
     assert console_errors_beyond_probes(page.watch, "areas") == []
+
+
+def test_a_bar_in_the_comparison_selects_its_area_on_the_map_and_in_the_charts(page, app_server) -> None:
+    indicators = pack_reader.read_pack_table("indicators")
+    groups, _ = compare(indicators, "基金规模")  # the comparison the page opens with
+    rows = groups[0].rows
+    target = next(a for a in rows["area"] if a != "西湖区")  # the page opens on 西湖区
+    page.goto(app_server.url + "/areas", wait_until="domcontentloaded")
+    wait_for_app(page)
+    content = page.locator(MAP_FRAME).element_handle(timeout=30_000).content_frame()
+    content.wait_for_function("() => window.map && window.map.listens('click') && !window.map._animatingZoom")
+    chart = page.locator(".st-key-compare_0 .js-plotly-plot")
+    chart.wait_for(timeout=30_000)
+    # plotly draws the rows bottom-up (largest on top): the DOM's bars are the rows reversed
+    order = list(rows["area"])[::-1]
+    bar = chart.locator(".bars .point path").nth(order.index(target))
+    bar.scroll_into_view_if_needed()
+    # plotly takes clicks on its drag layer above the bars: click where the bar is drawn
+    b = bar.bounding_box()
+    page.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
+    # the charts beside the map are the area's own, and the map's highlight ring sits on
+    # the area's point
+    page.wait_for_function(
+        """(a) => { const ts = [...document.querySelectorAll('.st-key-dash_side .js-plotly-plot .gtitle')];
+                    return ts.length > 0 && ts.every(t => t.textContent.startsWith(a)); }""",
+        arg=target,
+        timeout=30_000,
+    )
+    wait_for_app(page)
+    areas = pack_reader.read_pack_layer("areas")
+    pt = areas[areas["name_zh"] == target].geometry.iloc[0].representative_point()
+    content.wait_for_function("() => document.querySelectorAll('path.atlas-highlight').length > 0")
+    gap = content.evaluate(
+        """([lat, lng]) => { const want = window.map.latLngToContainerPoint([lat, lng]);
+             const o = window.map.getContainer().getBoundingClientRect();
+             return Math.min(...[...document.querySelectorAll('path.atlas-highlight')].map(p => {
+               const r = p.getBoundingClientRect();
+               return Math.hypot(r.left + r.width / 2 - o.left - want.x, r.top + r.height / 2 - o.top - want.y); })); }""",
+        [pt.y, pt.x],
+    )
+    # the ring follows its marker where markers on one spot are set apart (a ring's width)
+    assert gap < 60, gap
