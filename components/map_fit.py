@@ -211,7 +211,13 @@ class FitToContent(MacroElement):
                             if (dx === null) dx = shift(e.l, e.r, f[0], f[2]);
                             if (dy === null) dy = shift(e.t, e.b, f[1], f[3]);
                         });
-                        if (dx || dy) map.panBy([-(dx || 0), -(dy || 0)], {animate: false});
+                        // never so far that a feature's true place leaves the free part
+                        var nw = map.latLngToContainerPoint(bounds.getNorthWest());
+                        var se = map.latLngToContainerPoint(bounds.getSouthEast());
+                        var clamp = function(v, lo, hi) { return Math.min(Math.max(v || 0, Math.min(lo, 0)), Math.max(hi, 0)); };
+                        dx = clamp(dx, boxes[0][0] - nw.x, boxes[0][2] - se.x);
+                        dy = clamp(dy, boxes[0][1] - nw.y, boxes[0][3] - se.y);
+                        if (dx || dy) map.panBy([-dx, -dy], {animate: false});
                     }
                     // the fitted view is the opening view for this frame: its report does
                     // not rerun the page (map_delivery's quiet opening view)

@@ -43,7 +43,13 @@ GEOMETRY_JS = """
   const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
                      return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
   const c = window.map.getContainer();
+  // a marker set apart from others on one spot (map_declutter) counts at its true place:
+  // the fit is of the features' coordinates; test_declutter checks the spread markers
+  const homes = new Map();
+  window.map.eachLayer(l => { if (l._path && l._atlasHome) homes.set(l._path, l._atlasHome); });
+  const o = c.getBoundingClientRect();
   const pts = [...document.querySelectorAll(sel)].map(p => {
+    if (homes.has(p)) { const q = window.map.latLngToContainerPoint(homes.get(p)); return [o.left + q.x, o.top + q.y]; }
     const r = p.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; });
   return {map: box(c), legend: box(document.querySelector('.atlas-legend-box')),
           tools: box(document.querySelector('.leaflet-top.leaflet-left')), points: pts,
