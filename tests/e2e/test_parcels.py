@@ -125,9 +125,10 @@ def test_a_hostile_parcel_name_shows_as_text(page, hostile_server) -> None:
     )
     assert site_id
     # zoom in on it: at the opening zoom the three 紫金港 sites overlap
+    # (then a moment for the markers' layout after the zoom, map_declutter, queued before it)
     content.evaluate(
-        "(id) => { window.map.eachLayer(l => { if (l.feature && l.feature.properties.id === id)"
-        " window.map.setView(l.getLatLng(), 15, {animate: false}); }); }",
+        "(id) => new Promise(r => { window.map.eachLayer(l => { if (l.feature && l.feature.properties.id === id)"
+        " window.map.setView(l._atlasHome || l.getLatLng(), 15, {animate: false}); }); setTimeout(r, 50); })",
         site_id,
     )
     point = content.evaluate(f"({FEATURE_CENTRE_JS})", ["parcels", site_id])
