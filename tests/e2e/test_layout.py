@@ -210,3 +210,40 @@ def test_parcel_link_opens_on_the_parcel(device, app_server) -> None:
     _no_sideways_scroll(pg)
     SCREENS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENS / f"parcel-link-{pg.screen_name}-{pg.lang}.png"))
+
+
+#: The other public pages: each fits a phone and a desk (the meeting page is made for a
+#: projector; on a phone it must still not scroll sideways).
+OTHER_PAGES = ["thematic", "policies", "recommend", "sources", "meeting"]
+
+
+@pytest.mark.parametrize(
+    "device", [("iphone", "zh"), ("desk1600", "en")], ids=["iphone-zh", "desk1600-en"], indirect=True
+)
+@pytest.mark.parametrize("page_path", OTHER_PAGES)
+def test_every_other_public_page_fits_the_screen(device, app_server, page_path) -> None:
+    pg = device
+    pg.goto(f"{app_server.url}/{page_path}?lang={pg.lang}", wait_until="domcontentloaded")
+    wait_for_app(pg)
+    pg.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for(timeout=60_000)
+    if page_path == "thematic":  # its map is drawn, and the frame lies inside the window
+        pg.locator(MAP_FRAME).first.wait_for(timeout=60_000)
+        content = pg.locator(MAP_FRAME).first.element_handle().content_frame()
+        until(content, "() => window.map && document.querySelector('path.atlas-districts')", timeout=60_000)
+        frame_box = pg.locator(MAP_FRAME).first.bounding_box()
+        assert frame_box["x"] >= 0, frame_box
+        assert frame_box["x"] + frame_box["width"] <= pg.viewport_size["width"] + 1, frame_box
+    wait_for_app(pg)
+    _no_sideways_scroll(pg)
+    if pg.screen_name == "iphone":
+        # one thumb: every visible button of the page is a 44 px tap target
+        heights = pg.evaluate(
+            """() => [...document.querySelectorAll("[data-testid='stMainBlockContainer'] button")]
+                 .map(b => b.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
+                 .map(r => Math.round(r.height))"""
+        )
+        assert all(h >= 44 for h in heights), heights
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENS / f"{page_path}-page-{pg.screen_name}-{pg.lang}.png"), full_page=True)
+    assert pg.watch.outside == [], pg.watch.outside
+    assert pg.watch.console_errors == [], pg.watch.console_errors
