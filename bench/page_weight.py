@@ -75,9 +75,12 @@ def load(browser, url: str) -> dict:
 
     def on_response(e: dict) -> None:
         r = e["response"]
-        reqs.setdefault(e["requestId"], {}).update(url=r["url"], mime=r.get("mimeType", ""),
-                                                   enc=r.get("headers", {}).get("Content-Encoding", "")
-                                                   or r.get("headers", {}).get("content-encoding", ""))
+        reqs.setdefault(e["requestId"], {}).update(
+            url=r["url"],
+            mime=r.get("mimeType", ""),
+            enc=r.get("headers", {}).get("Content-Encoding", "")
+            or r.get("headers", {}).get("content-encoding", ""),
+        )
 
     def on_data(e: dict) -> None:
         d = reqs.setdefault(e["requestId"], {})
@@ -122,11 +125,15 @@ def summarise(res: dict) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", nargs="*", default=PAGES)
     parser.add_argument("--detail", action="store_true")
     parser.add_argument("--json")
-    parser.add_argument("--script", default=str(REPO / "app.py"), help="another app, e.g. bench/baseline_app.py")
+    parser.add_argument(
+        "--script", default=str(REPO / "app.py"), help="another app, e.g. bench/baseline_app.py"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -160,8 +167,10 @@ def main() -> None:
             print(f"| {k} | {n} | {w / 1e3:.0f} | {d / 1e3:.0f} |")
         if args.detail:
             for r in sorted(res["responses"], key=lambda r: -r.get("decoded", 0)):
-                print(f"   {r.get('decoded', 0) / 1e3:8.1f} KB dec {r['wire'] / 1e3:8.1f} KB wire "
-                      f"{r['enc'] or '-':5} {urlparse(r['url']).path}")
+                print(
+                    f"   {r.get('decoded', 0) / 1e3:8.1f} KB dec {r['wire'] / 1e3:8.1f} KB wire "
+                    f"{r['enc'] or '-':5} {urlparse(r['url']).path}"
+                )
     print(f"\nload average at the end: {os.getloadavg()}")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
