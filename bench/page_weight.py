@@ -2,10 +2,10 @@
 
 Starts ``streamlit run app.py`` (tests/e2e/server.py, the shipped data), opens each page in
 a fresh browser context (every non-localhost request refused, map tiles answered with the
-generated test tile), waits until the script is idle, the network is idle and nothing has
-arrived for 2 s, and lists every response: bytes over the wire (CDP ``encodedDataLength``,
-headers included, as ``bench/run.py``'s "page download" counts them) and decoded body bytes,
-grouped by kind. Websocket frames are counted as ``bench/run.py`` counts them.
+generated test tile), waits until the map has drawn, the script is idle, the network is
+idle and nothing has arrived for 2 s, and lists every response: bytes over the wire (CDP
+``encodedDataLength``, headers included, as ``bench/run.py``'s "page download" counts them)
+and decoded body bytes, grouped by kind. Websocket frames are counted as ``bench/run.py`` counts them.
 
     python bench/page_weight.py                    # table on stdout
     python bench/page_weight.py --detail           # every response
@@ -34,6 +34,10 @@ from tests.e2e.server import CHROMIUM_ARGS, TILE_HOSTS, TILE_PNG, start_server, 
 PAGES = ["", "parcels", "areas", "thematic"]
 QUIET_S = 2.0
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# the map frame has drawn vector features (every public page has a map), as bench/load/wire.py waits
+JS_DRAWN = """() => [...document.querySelectorAll('iframe')].some(f => {
+  try { return f.contentDocument.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length > 0 }
+  catch (e) { return false } })"""
 
 
 def kind(url: str, mime: str) -> str:
@@ -100,6 +104,8 @@ def load(browser, url: str) -> dict:
     cdp.on("Network.loadingFinished", on_done)
     cdp.on("Network.webSocketFrameReceived", on_frame)
     page.goto(url, wait_until="commit")
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.wait_for_function(JS_DRAWN, timeout=120_000, polling=100)
     page.wait_for_selector(IDLE, timeout=120_000)
     page.wait_for_load_state("networkidle")
     total = lambda: sum(r.get("wire", 0) for r in reqs.values()) + ws[0]  # noqa: E731
