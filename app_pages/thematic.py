@@ -13,11 +13,14 @@ from geodata.domain.areas import choropleth_indicators, choropleth_values, class
 from geodata.domain.figures import format_value
 from geodata.domain.sources import cite_cells
 from geodata.text.formats import format_period, indicator_name, unit_label
+from geodata.text.markdown import md_table
 
 layers = cached.all_layers()
 indicators = cached.table("indicators")
 area_names = list(layers["districts"]["name_zh"]) + list(layers["areas"]["name_zh"])
 code = lang()
+# the value table scrolls beside the map past this many rows (the map is 520 px high)
+TABLE_ROWS, TABLE_HEIGHT = 12, 460
 indicator_en = dict(zip(indicators["indicator"], indicators["indicator_en"], strict=True))
 
 st.title(t("thematic.title"))
@@ -117,15 +120,16 @@ if view == "choropleth":
             period=[format_period(p, code) for p in known["period"]],
             source=cite_cells(known["source"], code),
         )
-        st.dataframe(
-            shown[["area", "value_text", "period", "source", "note"]].rename(
-                columns={
-                    c: t(f"thematic.col.{c}") for c in ("area", "value_text", "period", "source", "note")
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        # a Markdown table, not st.dataframe: the thematic page opens on this view, and the grid
+        # would add 1.7 MB of browser code to its first visit for a few dozen rows at most
+        columns = ("area", "value_text", "period", "source", "note")
+        with st.container(height=TABLE_HEIGHT if len(shown) > TABLE_ROWS else "content"):
+            st.markdown(
+                md_table(
+                    [t(f"thematic.col.{c}") for c in columns],
+                    shown[list(columns)].itertuples(index=False),
+                )
+            )
         csv_button(t("common.download_csv"), table, f"choropleth_{indicator}.csv", "thematic_choropleth_csv")
 
 else:

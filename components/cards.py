@@ -188,7 +188,10 @@ def render_figures(figures: list[Figure]) -> None:
     if not figures:
         return
     code = lang()
-    st.markdown(build_figure_cards_html(figures, code), unsafe_allow_html=True)
+    # st.html, not st.markdown(unsafe_allow_html=True): the markdown way makes the browser fetch
+    # Streamlit's HTML-in-Markdown parser (rehype-raw, 189 KB) on the overview's first visit;
+    # st.html needs 30 KB (DOMPurify, which keeps the <style> and the title/data attributes).
+    st.html(build_figure_cards_html(figures, code))
     marks = source_marks(f.source for f in figures)
     st.caption("　".join(f"[{n}] {md_escape(cite(src, code))}" for src, n in marks.items()))
     with st.expander(t("cards.quotes")):

@@ -20,7 +20,8 @@ K = state.MEETING
 
 
 def _markdown(at: AppTest) -> str:
-    return "\n".join(html.unescape(m.value) for m in at.markdown)
+    """Every Markdown and HTML block (the overview draws its cards with st.html)."""
+    return "\n".join(html.unescape(m.value) for m in [*at.markdown, *at.html])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

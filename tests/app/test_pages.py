@@ -16,7 +16,7 @@ from geodata.geo.selection import Clicked
 
 def _metric_values(at: AppTest) -> list[str]:
     """The values on the district's figure cards (the last card block on the page)."""
-    blocks = [md.value for md in at.markdown if 'class="atlas-cards"' in md.value]
+    blocks = [h.value for h in at.html if 'class="atlas-cards"' in h.value]
     if not blocks:
         return []
     return [html.unescape(v) for v in re.findall(r'<div class="atlas-card-value">(.*?)</div>', blocks[-1])]

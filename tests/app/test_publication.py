@@ -53,6 +53,8 @@ def _tree_text(at: AppTest) -> str:
     visit(at._tree)
     # and the same decoded: table cells (Arrow bytes in the protobuf), markdown, chart specs
     out += visible_texts(at) + [m.value for m in at.markdown]
+    # and as read: md_escape's backslashes undone (a Markdown table cites its sources escaped)
+    out += [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]
     specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
     out += [spec.replace('\\"', '"') for spec in specs]  # JSON escapes the quotes of an English citation
     return html.unescape("\n".join(out))  # markdown shows &quot; as "
