@@ -233,6 +233,9 @@ LEGEND_CSS = f"""
   color:#222; }}
 .atlas-legend-title {{ font-weight: 600; margin-bottom: 2px; }}
 .leaflet-container.atlas-offline {{ background: {OFFLINE_FILL}; }}
+/* offline, the minimap would show the same unreachable tiles: hidden by the class, which
+   holds whenever the minimap is (re)drawn (hidden, not display:none: see map_fit) */
+.atlas-offline .leaflet-control-minimap {{ visibility: hidden !important; }}
 .atlas-district-label {{ font: 600 12px/18px "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
   color: #5d6d7e; text-align: center; white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
 .atlas-offline-notice {{ background: #fff8e1; padding: 0 4px; color: #6d4c00; }}

@@ -74,6 +74,9 @@ def test_unreachable_tiles_fall_back_to_the_offline_basemap(browser, app_server)
     assert content.locator(".atlas-district-label").count() == 13
     # the main map's tile pane (the minimap has its own, and is hidden offline)
     assert content.locator("#map_div > .leaflet-map-pane > .leaflet-tile-pane img.leaflet-tile").count() == 0
+    # (bounded wait: twice in ~8 full runs the minimap still showed at this point, never when
+    # re-run alone; the cause is not found, the hiding itself is checked)
+    content.locator(".leaflet-control-minimap").first.wait_for(state="hidden", timeout=5_000)
     assert not content.locator(".leaflet-control-minimap").first.is_visible()
     assert content.locator("path.atlas-parcels").count() == 5
     page.screenshot(path=str(ARTIFACTS / "offline-fallback.png"))

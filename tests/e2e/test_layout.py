@@ -167,6 +167,17 @@ def test_map_is_fitted_and_page_fits_the_screen(device, app_server, page_path) -
     if pg.screen_name in ("iphone", "pixel"):
         assert not geo["legendOpen"]
     _no_sideways_scroll(pg)
+    if page_path == "areas" and pg.screen_name == "desk1600":
+        # the dashboard: the whole map and the selected area's first chart beside it, on
+        # one screen without scrolling
+        chart = pg.locator(".st-key-dash_side .js-plotly-plot").first
+        chart.wait_for(timeout=30_000)
+        cb, mb = chart.bounding_box(), pg.locator(MAP_FRAME).first.bounding_box()
+        height = pg.viewport_size["height"]
+        assert cb["x"] >= mb["x"] + mb["width"], (cb, mb)
+        assert cb["y"] >= 0, cb
+        assert cb["y"] + cb["height"] <= height, (cb, height)
+        assert mb["y"] + mb["height"] <= height, (mb, height)
     SCREENS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENS / f"{page_path or 'overview'}-{pg.screen_name}-{pg.lang}.png"))
     assert pg.watch.outside == [], pg.watch.outside
@@ -237,11 +248,13 @@ def test_every_other_public_page_fits_the_screen(device, app_server, page_path) 
     _no_sideways_scroll(pg)
     if pg.screen_name == "iphone":
         # one thumb: every visible button of the page is a 44 px tap target
-        heights = pg.evaluate(
-            """() => [...document.querySelectorAll("[data-testid='stMainBlockContainer'] button")]
+        heights_js = """() => [...document.querySelectorAll("[data-testid='stMainBlockContainer'] button")]
                  .map(b => b.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
                  .map(r => Math.round(r.height))"""
-        )
+        # (a rerun redraws the page's stylesheet with its elements: wait, bounded, for it)
+        with contextlib.suppress(PlaywrightTimeout):  # the assertion says what is wrong
+            until(pg, f"() => ({heights_js})().every(h => h >= 44)", timeout=10_000)
+        heights = pg.evaluate(heights_js)
         assert all(h >= 44 for h in heights), heights
     SCREENS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENS / f"{page_path}-page-{pg.screen_name}-{pg.lang}.png"), full_page=True)
