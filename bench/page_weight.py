@@ -29,7 +29,8 @@ from urllib.parse import urlparse
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.server import CHROMIUM_ARGS, TILE_HOSTS, TILE_PNG, start_server, stop_server  # noqa: E402
+from bench.run import route  # noqa: E402
+from tests.e2e.server import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 PAGES = ["", "parcels", "areas", "thematic"]
 QUIET_S = 2.0
@@ -58,20 +59,10 @@ def kind(url: str, mime: str) -> str:
     return "other (html, host-config, health)"
 
 
-def _route(r) -> None:
-    host = urlparse(r.request.url).hostname or ""
-    if host in ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:", "about:")):
-        r.continue_()
-    elif host in TILE_HOSTS:
-        r.fulfill(status=200, content_type="image/png", body=TILE_PNG)
-    else:
-        r.abort()
-
-
 def load(browser, url: str) -> dict:
     """Every response of a first visit to ``url`` and the websocket's bytes."""
     ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-    ctx.route("**/*", _route)
+    ctx.route("**/*", route)  # the benchmark's own rule: tiles generated, nothing leaves localhost
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
     reqs: dict[str, dict] = {}
