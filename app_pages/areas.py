@@ -5,20 +5,19 @@ import pandas as pd
 import streamlit as st
 
 from components import cached, layout, state
-from components.charts import build_bar_chart, source_note
+from components.area_compare import apply_bar_pick, render_compare
 from components.contact import render_contact
 from components.downloads import csv_button, xlsx_button
 from components.export_panel import export_areas
 from components.i18n import lang, place, t
 from components.interest_form import render_interest_form
 from components.map import build_highlight, build_overview_map, render_map
-from geodata.domain.area_tables import fund_table, left_out_table
-from geodata.domain.areas import GROUPS, comparable_indicators, compare, picked_bar_ids, sources_of
+from geodata.domain.area_tables import fund_table
+from geodata.domain.areas import GROUPS
 from geodata.domain.sources import cite_cells
 from geodata.geo.selection import new_click
 from geodata.model.schema import FOCUS_DISTRICTS
 from geodata.text import formats
-from geodata.text.formats import format_period, format_value, place_or_quote, unit_label
 
 DOWNLOAD_COLUMNS = [
     "id",
@@ -60,16 +59,7 @@ if click is not None:
         hit = layers["areas"][layers["areas"]["id"] == click.key]
         if len(hit):
             st.session_state[state.AREAS_AREA] = hit.iloc[0]["name_zh"]
-# A bar picked in a comparison chart selects its area: the map highlights it and the
-# charts beside the map follow. Acted on once: the chart keeps its selection on every
-# rerun, and acting again would undo a later choice in the list or on the map.
-area_by_id = dict(zip(indicators["id"], indicators["area"], strict=True))
-for key in sorted(k for k in st.session_state if str(k).startswith(state.AREAS_COMPARE_CHART)):
-    picked = picked_bar_ids(st.session_state[key])
-    if picked and (key, picked) != st.session_state.get(state.AREAS_LAST_BARS):
-        st.session_state[state.AREAS_LAST_BARS] = (key, picked)
-        if area_by_id.get(picked[-1]) in area_options:
-            st.session_state[state.AREAS_AREA] = area_by_id[picked[-1]]
+apply_bar_pick(indicators, area_options)  # a bar of the comparison selects its area
 if st.session_state.get(state.AREAS_AREA) not in area_options:
     st.session_state[state.AREAS_AREA] = state.DEFAULT_DISTRICT
 area = st.session_state[state.AREAS_AREA]
@@ -163,56 +153,7 @@ with col_pick, layout.dashboard_side():
     render_interest_form("area", area, place(area), key="area_lead")
 
 st.divider()
-st.subheader(t("areas.compare"))
-st.caption(t("areas.compare_caption"))
-options = comparable_indicators(indicators)
-chosen = st.selectbox(
-    t("areas.indicator"),
-    options,
-    key=state.AREAS_COMPARE,
-    index=options.index("基金规模") if "基金规模" in options else 0,
-    format_func=indicator_name,
-)
-groups, left = compare(indicators, chosen, code)
-sep = ": " if code == "en" else "："
-for i, g in enumerate(groups):
-    rows = g.rows.assign(
-        label=[
-            f"{place(a)}{sep}{place_or_quote(s, code)}" if s else place(a)
-            for a, s in zip(g.rows["area"], g.rows["subject"], strict=True)
-        ],
-        text=[
-            format_value(v, u, q, code)
-            for v, u, q in zip(g.rows["value"], g.rows["unit"], g.rows["qualifier"], strict=True)
-        ],
-    )
-    st.plotly_chart(
-        build_bar_chart(
-            rows,
-            t(
-                "areas.compare_title",
-                indicator=indicator_name(g.indicator),
-                period=format_period(g.period, code) or t("common.period_unstated"),
-                unit=unit_label(g.unit, code),
-            ),
-            g.unit,
-            source_note(sources_of(rows), "", code),
-            code,
-        ),
-        key=f"{state.AREAS_COMPARE_CHART}{i}",
-        config={"displaylogo": False},
-        # a click on a bar selects its area (read at the top of the page)
-        on_select="rerun",
-        selection_mode="points",
-    )
-    csv_button(
-        t("common.download_csv"), rows[DOWNLOAD_COLUMNS], f"compare_{g.indicator}_{g.period}.csv", f"dl_compare_{i}"
-    )
-if not groups:
-    st.warning(t("areas.nothing_comparable", indicator=indicator_name(chosen)))
-if left is not None:
-    st.caption(t("areas.left_caption", reason=left.reason))
-    st.dataframe(left_out_table(left.rows, code), hide_index=True, width="stretch")
+render_compare(indicators, indicator_name, DOWNLOAD_COLUMNS)
 
 st.divider()
 st.subheader(t("areas.download_all"))
