@@ -19,11 +19,23 @@ index = pack_index(layers, cached.table("indicators"), basemaps(tianditu_key()))
 tours, problems = load_tours(index, LANG)
 by_id = {tour.id: tour for tour in tours}
 
+# A reload opens a new session: the URL (?tour=…&stop=…) brings the presenter back to the stop.
+if not st.session_state.get("meeting_url_read"):
+    st.session_state["meeting_url_read"] = True
+    wanted = st.query_params.get("tour")
+    if wanted in by_id:
+        st.session_state[K["showing"]] = wanted
+        st.session_state[K["presenting"]] = True
+        st.session_state[K["stop"]] = meeting.stop_from_link(st.query_params.get("stop"), len(by_id[wanted].stops))
+
 if st.session_state.get(K["presenting"]) and st.session_state.get(K["showing"]) not in by_id:
     st.session_state[K["presenting"]] = False
     st.warning(t("tour.page.unknown_tour"))
 
 if not st.session_state.get(K["presenting"]):
+    for param in ("tour", "stop"):
+        if param in st.query_params:
+            del st.query_params[param]
     st.title(t("tour.page.title"))
     st.caption(t("tour.page.intro"))
     if tours:
@@ -61,16 +73,15 @@ else:
     st.session_state[K["stop"]] = i
     if st.session_state.get(K["jump"]) != i:
         st.session_state[K["jump"]] = i
+    if st.query_params.get("tour") != tour.id or st.query_params.get("stop") != str(i + 1):
+        st.query_params.update({"tour": tour.id, "stop": str(i + 1)})
     meeting.render_chrome()
 
     top = st.columns([5.2, 1.1, 1.4, 1.4, 2.6, 1.1], vertical_alignment="center")
     top[0].markdown(
         f'<div class="meeting-tour">{html.escape(tour.title.get(LANG))}</div>', unsafe_allow_html=True
     )
-    top[1].markdown(
-        f'<div class="meeting-counter" data-testid="meeting-counter">{t("tour.nav.counter", n=i + 1, total=total)}</div>',
-        unsafe_allow_html=True,
-    )
+    top[1].markdown(meeting.counter_html(total, LANG), unsafe_allow_html=True)
     top[2].button(t("tour.nav.prev"), key=K["prev"], on_click=meeting.go_to, args=("prev", total),
                   disabled=i == 0, use_container_width=True)  # fmt: skip
     top[3].button(t("tour.nav.next"), key=K["next"], on_click=meeting.go_to, args=("next", total),
@@ -92,4 +103,4 @@ else:
     with col_map:
         meeting.render_map_stop(layers, tour, i, index)
     with col_text:
-        meeting.render_stop_text(layers, tour, i, index, LANG, stop_figures(tour.stops[i].cited, index, LANG))
+        meeting.render_stop_panels(layers, tour, index, LANG, lambda stop: stop_figures(stop.cited, index, LANG))

@@ -1,14 +1,22 @@
 """Meeting mode: a tour on a projector. ``build_*`` are pure; ``render_*`` draw with Streamlit.
 
-The map is one base map (districts, legend, offline fallback) that never changes within a
-basemap; each stop travels as a feature group (its layers and highlight ring) with its
-centre and zoom, which ``st_folium`` applies to the map already on screen — so stepping
-through a tour moves the map instead of reloading it. Only a stop that names another
-basemap gets a new map (its key includes the basemap).
+The whole tour goes to the browser once and steps there, so a key press moves the map and
+shows the next caption at once, without a round trip to the server:
 
-Keyboard: a small script is put once into the app's own document (same origin) and
-clicks the stop buttons for the keys presentation clickers send (arrows, Page Up/Down,
-Home/End; Escape leaves). It also sizes the map to the viewport.
+- the map is one base map (districts, legend, offline fallback) holding every stop's
+  feature group (its layers and highlight ring), hidden; it never changes within a tour
+  and basemap, and its group names are fixed (``stop_group_name``);
+- every stop's title, caption, cards and chart are drawn, each in its own panel; only the
+  current one is shown (charts are therefore ready before the presenter reaches them);
+- a small script, put once into the app's own document (same origin), keeps the current
+  stop: on a key (arrows, Page Up/Down and Home/End as presentation clickers send them) or
+  a click on the stop buttons it shows the stop's panel, swaps the map's group and sets its
+  view; then it tells the server by clicking the hidden "go to stop k" button, so a reload
+  or a language switch keeps the stop. A change made on the server (the jump list, a
+  reload) is adopted by the page. Escape leaves through the server. The script also sizes
+  the map to the viewport.
+
+Without the script (``AppTest``), the buttons step the tour on the server as before.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from branca.element import MacroElement
+from jinja2 import Template
 
 from components import cached, state
 from components.charts import FONT, wrap
@@ -55,6 +65,12 @@ MEETING_CSS = """
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1.2vh 1.6vw 0.8vh !important; max-width: 100% !important; }
 [class*="st-key-meeting_hidden"] { display: none !important; }
+.st-key-meeting_panels { position: relative; }
+[class*="st-key-meeting_panel_"] { position: absolute; top: 0; left: 0; right: 0; visibility: hidden;
+  pointer-events: none; }
+[class*="st-key-meeting_panel_"] * { visibility: hidden !important; }
+.meeting-counter span { display: none; }
+[data-atlas-off] { opacity: .4; cursor: default; }
 .meeting-tour { font-size: clamp(18px, 1.9vw, 76px); font-weight: 700; line-height: 1.15; color: #1b2631; }
 .meeting-counter { font-size: clamp(18px, 1.9vw, 76px); font-weight: 700; color: #1f618d;
   font-variant-numeric: tabular-nums; text-align: center; white-space: nowrap; }
@@ -86,38 +102,123 @@ KEYS_JS = """
   const doc = document;
   const KEYMAP = %(keymap)s;
   const BUTTONS = %(buttons)s;
-  function press(action) {
-    const b = doc.querySelector('.st-key-' + BUTTONS[action] + ' button');
-    if (!b || b.disabled) return false;
-    b.click();
+  const S = window.__atlasStage = {local: null, pending: null, seen: null, tour: null, applied: null, map: null, shown: null};
+  function stage() {
+    const el = doc.querySelector('.meeting-stage');
+    if (!el) return null;
+    try { return {el, stops: JSON.parse(el.getAttribute('data-stops')), server: +el.getAttribute('data-stop'),
+                  tour: el.getAttribute('data-tour')}; } catch (err) { return null; }
+  }
+  function target(action, cur, n) {
+    if (action === 'next') return Math.min(cur + 1, n - 1);
+    if (action === 'prev') return Math.max(cur - 1, 0);
+    if (action === 'first') return 0;
+    if (action === 'last') return n - 1;
+    return cur;
+  }
+  // the stop's panel, counter and buttons: one style rule, kept in the document head, so the server's
+  // redraws (which may lag behind quick presses) never show another stop
+  function show(k, n) {
+    // only on a change: rewriting a style sheet restyles the whole page
+    if (S.shown === k + '/' + n && doc.getElementById('atlas-meeting-current')) return;
+    S.shown = k + '/' + n;
+    let s = doc.getElementById('atlas-meeting-current');
+    if (!s) { s = doc.createElement('style'); s.id = 'atlas-meeting-current'; doc.head.appendChild(s); }
+    const p = '.st-key-meeting_panels .st-key-meeting_panel_' + k;
+    s.textContent = p + ' { position: static !important; visibility: visible !important; pointer-events: auto !important; } ' +
+      p + ' * { visibility: visible !important; } .meeting-counter span[data-i="' + k + '"] { display: inline !important; }';
+    markButtons(k, n);
+  }
+  // the server redraws the stop buttons: their look follows the stop shown here
+  function markButtons(k, n) {
+    for (const [action, off] of [['prev', k === 0], ['next', k === n - 1]]) {
+      const b = doc.querySelector('.st-key-' + BUTTONS[action] + ' button');
+      if (b && b.hasAttribute('data-atlas-off') !== off) b.toggleAttribute('data-atlas-off', off);
+    }
+  }
+  function mapWindow() {
+    const f = doc.querySelector('.st-key-%(mapbox)s iframe');
+    try { return f && f.contentWindow && f.contentWindow.map ? f.contentWindow : null; } catch (err) { return null; }
+  }
+  // the stops' feature groups, which the map keeps by stop number (see STOP_OPTION)
+  function groups(w) {
+    return w.map.%(option)s || {};
+  }
+  function applyMap(st) {
+    const w = mapWindow();
+    if (!w || S.local === null) return;
+    const key = S.local + '@' + S.tour;
+    if (S.map === w.map && S.applied === key) return;
+    const m = w.map;
+    const all = groups(w);
+    for (const k of Object.keys(all)) if (+k !== S.local && m.hasLayer(all[k])) m.removeLayer(all[k]);
+    const stop = st.stops[S.local];
+    const g = all[S.local];
+    if (!g) return;  // the map's scripts are not all in yet: try again on the next tick
+    if (!m.hasLayer(g)) m.addLayer(g);
+    m.setView(stop.center, stop.zoom, {animate: false});
+    S.map = m; S.applied = key;
+  }
+  function step(action) {
+    const st = stage();
+    if (!st) return false;
+    const n = st.stops.length;
+    const k = target(action, S.local === null ? st.server : S.local, n);
+    if (k === S.local) return true;
+    S.local = k;
+    show(k, n);
+    applyMap(st);
     return true;
   }
   function onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const action = KEYMAP[e.key];
-    if (!action || !doc.querySelector('.st-key-' + BUTTONS.next)) return;  // only while presenting
+    if (!action || !stage()) return;  // only while presenting
     const t = e.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     e.preventDefault();
     e.stopPropagation();  // in the map: Leaflet would pan on arrow keys
-    queue.push(action);
-    if (queue.length > 20) queue.shift();
-    pump();
+    if (action === 'exit') { const b = doc.querySelector('.st-key-' + BUTTONS.exit + ' button'); if (b) b.click(); return; }
+    step(action);
   }
-  // Two clicks on one button before Streamlit reruns count once, so presses wait in a
-  // queue and go one at a time, each after the previous stop has been drawn.
-  const queue = [];
-  let lastPress = 0;
-  function pump() {
-    if (!queue.length) return;
-    const app = doc.querySelector('[data-testid="stApp"]');
-    const running = app && app.getAttribute('data-test-script-state') === 'running';
-    if (running || Date.now() - lastPress < 300) return;
-    lastPress = Date.now();
-    press(queue.shift());
-  }
-  setInterval(pump, 50);
   doc.addEventListener('keydown', onKey, true);
+  // a presenter's click on a stop button steps here too (the server hears of it below)
+  doc.addEventListener('click', e => {
+    if (!e.isTrusted) return;
+    for (const action of ['prev', 'next']) {
+      const b = doc.querySelector('.st-key-' + BUTTONS[action] + ' button');
+      if (b && b.contains(e.target)) {
+        e.preventDefault(); e.stopPropagation();
+        if (!b.hasAttribute('data-atlas-off')) step(action);
+        return;
+      }
+    }
+  }, true);
+  // Keep page, map and server in step: adopt a stop the server chose (a reload, the jump
+  // list, another tour), and tell the server the stop shown here once it is idle.
+  function sync() {
+    const st = stage();
+    if (!st) { S.local = null; S.pending = null; S.seen = null; S.tour = null; S.applied = null; return; }
+    const n = st.stops.length;
+    if (S.tour !== st.tour) { S.tour = st.tour; S.local = st.server; S.pending = null; S.applied = null; }
+    // the server caught up with the stop sent last: that is not a move of its own
+    if (S.pending !== null && st.server === S.pending) { S.pending = null; S.seen = st.server; }
+    if (S.pending === null && st.server !== S.seen && st.server !== S.local) S.local = st.server;  // the server moved
+    S.seen = st.server;
+    show(S.local, n);
+    markButtons(S.local, n);
+    if (S.applied !== S.local + '@' + S.tour || !S.map) { try { applyMap(st); } catch (err) { S.applied = null; } }
+    const app = doc.querySelector('[data-testid="stApp"]');
+    const idle = app && app.getAttribute('data-test-script-state') !== 'running';
+    // a stop sent but never taken (the run was lost, or the jump list moved the server
+    // meanwhile): after a while the server's stop counts again and this page resends its own
+    if (S.pending !== null && idle && Date.now() - S.pendingAt > 3000) S.pending = null;
+    if (idle && S.local !== st.server && S.pending !== S.local) {
+      const b = doc.querySelector('.st-key-meeting_goto_' + S.local + ' button');
+      if (b) { S.pending = S.local; S.pendingAt = Date.now(); b.click(); }
+    }
+  }
+  setInterval(sync, 50);
   // The map fills the viewport's height; keys pressed inside the map frame count too.
   function fit() {
     const f = doc.querySelector('.st-key-%(mapbox)s iframe');
@@ -148,10 +249,14 @@ KEYS_JS = """
 """
 
 
-
 def keys_script() -> str:
     """The keyboard and map-sizing script, with the key map and button keys filled in."""
-    return KEYS_JS % {"keymap": json.dumps(KEYMAP), "buttons": json.dumps(BUTTON_KEYS), "mapbox": MAP_BOX}
+    return KEYS_JS % {
+        "keymap": json.dumps(KEYMAP),
+        "buttons": json.dumps(BUTTON_KEYS),
+        "mapbox": MAP_BOX,
+        "option": STOP_OPTION,
+    }
 
 
 def build_tour_base_map(layers: dict[str, gpd.GeoDataFrame], basemap: str, lang: str = "zh") -> folium.Map:
@@ -181,6 +286,77 @@ def build_stop_group(
     """What changes from stop to stop: the stop's layers and its highlight ring."""
     highlight = highlight_features(layers, stop.highlight, index)
     return build_layers_group(layers, stop.layers, highlight, basemap, lang=lang)
+
+
+#: The map keeps its stops' feature groups as ``map.atlasStops[i]``: the map's script runs
+#: inside a function (``components/map_delivery``), so the page's script finds them there.
+STOP_OPTION = "atlasStops"
+
+
+class _StopMark(MacroElement):
+    """Files the group as ``map.atlasStops[i]`` in the browser, right after the group is declared."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{% set g = this._parent.get_name() %}{% set m = this._parent._parent.get_name() %}"
+        "({{ m }}." + STOP_OPTION + " = {{ m }}." + STOP_OPTION + " || {})[{{ this.stop }}] = {{ g }};"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, stop: int) -> None:
+        super().__init__()
+        self._name = "StopMark"
+        self.stop = int(stop)
+
+
+def build_tour_map(
+    layers: dict[str, gpd.GeoDataFrame], tour: Tour, index: PackIndex, basemap: str, lang: str = "zh"
+) -> folium.Map:
+    """The base map with every stop's group in it, none shown: the page's script shows one."""
+    m = build_tour_base_map(layers, basemap, lang)
+    for i, stop in enumerate(tour.stops):
+        group = build_stop_group(layers, stop, index, basemap, lang)
+        group.add_child(_StopMark(i))  # see STOP_OPTION
+        group.show = False
+        group.control = False
+        group.add_to(m)
+    return m
+
+
+def stage_stops(tour: Tour, basemap: str) -> list[dict]:
+    """What the page's script needs per stop: its view in display coordinates.
+
+    >>> from types import SimpleNamespace as N
+    >>> t = N(stops=[N(view=N(center=(30.25, 120.1), zoom=12))])
+    >>> stage_stops(t, "osm")
+    [{'center': [30.25, 120.1], 'zoom': 12}]
+    """
+    return [
+        {"center": list(to_display_point(*stop.view.center, basemap)), "zoom": stop.view.zoom}
+        for stop in tour.stops
+    ]
+
+
+def stage_html(tour: Tour, i: int, basemap: str) -> str:
+    """The hidden element the page's script reads: the tour, the server's stop and every stop's view."""
+    stops = html.escape(json.dumps(stage_stops(tour, basemap)), quote=True)
+    return (
+        f'<div class="meeting-stage" data-tour="{html.escape(tour.id, quote=True)}" data-stop="{i}" '
+        f'data-stops="{stops}"></div>'
+    )
+
+
+def counter_html(total: int, lang: str) -> str:
+    """The stop counter, one text per stop; the page's script shows the current one.
+
+    >>> counter_html(2, "en").count("<span")
+    2
+    """
+    spans = "".join(
+        f'<span data-i="{k}">{html.escape(translate("tour.nav.counter", lang, n=k + 1, total=total))}</span>'
+        for k in range(total)
+    )
+    return f'<div class="meeting-counter" data-testid="meeting-counter">{spans}</div>'
 
 
 def _period(f: StopFigure, lang: str) -> str:
@@ -322,20 +498,43 @@ def render_chrome() -> None:
         st.html(f"<script>{keys_script()}</script>", unsafe_allow_javascript=True)
 
 
+def stop_from_link(value: str | None, total: int) -> int:
+    """The 0-based stop a link's 1-based ``stop=`` names, within the tour; anything else is the first.
+
+    >>> [stop_from_link(v, 5) for v in ("3", "9", "0", "-2", "x", None, "٣", "1" * 5000)]
+    [2, 4, 0, 0, 0, 0, 0, 4]
+    """
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):  # only plain digits: no signs, exponents or other scripts
+        return 0
+    return min(max(int(text[:6]) - 1, 0), total - 1)
+
+
+def go_to_stop(k: int) -> None:
+    """Hidden-button callback: the page's script tells the server the stop it shows."""
+    st.session_state[K["stop"]] = k
+    st.session_state[K["jump"]] = k
+
+
 def render_map_stop(layers: dict[str, gpd.GeoDataFrame], tour: Tour, i: int, index: PackIndex) -> None:
-    stop = tour.stops[i]
-    center = to_display_point(*stop.view.center, stop.basemap)
+    """The tour's map, the same on every stop: the page's script shows stop ``i``'s group and view."""
+    basemap = tour.stops[i].basemap
+    first = tour.stops[0].view  # the opening view, the same on every rerun, so st_folium never moves the map
     with st.container(key=MAP_BOX):
         render_map(
-            lambda: build_tour_base_map(layers, stop.basemap, lang()),
-            build_stop_group(layers, stop, index, stop.basemap, lang()),
-            key=f"{K['map']}_{stop.basemap}",
+            lambda: build_tour_map(layers, tour, index, basemap, lang()),
+            None,
+            key=f"{K['map']}_{basemap}",
             height=560,
-            center=center,
-            zoom=stop.view.zoom,
+            center=to_display_point(*first.center, basemap),
+            zoom=first.zoom,
             returned_objects=(),
-            cache_key=("tour", cached.data_version(), stop.basemap, lang()),
+            cache_key=("tour", tour.id, cached.data_version(), basemap, lang()),
         )
+    with st.container(key="meeting_hidden_stage"):
+        st.markdown(stage_html(tour, i, basemap), unsafe_allow_html=True)
+        for k in range(len(tour.stops)):
+            st.button(f"{k + 1}", key=f"meeting_goto_{k}", on_click=go_to_stop, args=(k,))
 
 
 def shows_indicative(layers: dict[str, gpd.GeoDataFrame], stop: Stop) -> bool:
@@ -344,6 +543,16 @@ def shows_indicative(layers: dict[str, gpd.GeoDataFrame], stop: Stop) -> bool:
         "geometry_quality" in layers[k].columns and (layers[k]["geometry_quality"] == "indicative").any()
         for k in stop.layers
     )
+
+
+def render_stop_panels(
+    layers: dict[str, gpd.GeoDataFrame], tour: Tour, index: PackIndex, lang: str, figures_of
+) -> None:
+    """Every stop's text, cards and chart, each in its own panel (the page's script shows one)."""
+    with st.container(key="meeting_panels"):
+        for k in range(len(tour.stops)):
+            with st.container(key=f"meeting_panel_{k}"):
+                render_stop_text(layers, tour, k, index, lang, figures_of(tour.stops[k]))
 
 
 def render_stop_text(
@@ -371,7 +580,9 @@ def render_stop_text(
         notes.append(translate("tour.stop.basemap_change", lang))
     cards = [f for f in figures if f.id in stop.cards]
     if cards:
-        st.markdown(build_stop_cards_html(cards, lang), unsafe_allow_html=True)
+        st.markdown(
+            f'<div data-stop="{i + 1}">{build_stop_cards_html(cards, lang)}</div>', unsafe_allow_html=True
+        )
     if stop.chart is not None:
         chart_figs = [f for f in figures if f.id in stop.chart.indicators]
         st.plotly_chart(

@@ -51,23 +51,31 @@ def test_every_stop_of_every_tour_renders(open_page, tour_index, lang: str) -> N
         at.selectbox(key=K["tour"]).set_value(tour.id).run()
         at.button(key=K["start"]).click().run()
         assert not at.exception, at.exception
+        # every stop's panel is on the page (the browser shows one and steps there); the
+        # server's stop is the one the stage element names
+        text = _markdown(at)
+        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        assert len(charts) == sum(1 for s in tour.stops if s.chart), tour.id
+        charted = iter(charts)
+        for k in range(len(tour.stops)):
+            assert translate("tour.nav.counter", lang, n=k + 1, total=len(tour.stops)) in text
         for i, stop in enumerate(tour.stops):
             text = _markdown(at)
             where = f"{tour.id} stop {i + 1} ({lang})"
-            assert translate("tour.nav.counter", lang, n=i + 1, total=len(tour.stops)) in text, where
+            assert f'class="meeting-stage" data-tour="{tour.id}" data-stop="{i}"' in text, where
             assert stop.title.get(lang) in text, where
             assert stop.caption.get(lang) in text, where
-            # every cited card shows its value as worded for this language
+            # every cited card shows its value as worded for this language, in the stop's own panel
             cards = {f.id: f.display for f in stop_figures(stop.cards, tour_index, lang)}
-            shown = dict(re.findall(r'data-figure-id="([^"]+)".*?meeting-card-value">(.*?)</div>', text))
+            panel = re.search(rf'<div data-stop="{i + 1}"><div class="meeting-cards">(.*?)</div></div>(?=$|\n)', text, re.S)
+            shown = dict(re.findall(r'data-figure-id="([^"]+)".*?meeting-card-value">(.*?)</div>', panel.group(1) if panel else ""))
             assert shown == cards, where
             # one money rule: the source's number, never converted (no billions, no conversion notes)
             assert "billion" not in text, where
             if lang == "en":  # periods, labels, notes: no Chinese left outside quotes
                 assert_english(at, where)
-            assert len(at.get("plotly_chart")) == (1 if stop.chart else 0), where
             if stop.chart:
-                spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+                spec = next(charted)
                 unit = unit_label(tour_index.indicators.loc[stop.chart.indicators[0], "unit"], lang)
                 assert spec["layout"]["xaxis"]["title"]["text"] == translate(
                     "tour.chart.axis", lang, unit=unit
@@ -139,3 +147,27 @@ def test_a_meeting_card_reads_as_the_overview_card_in_english(open_page, tour_in
     text = _markdown(at)
     assert "billion" not in text
     assert "Conversion" not in text
+
+
+@pytest.mark.parametrize(
+    ("stop", "want"),
+    [("3", 2), ("1", 0), ("0", 0), ("999", -1), ("-5", 0), ("abc", 0), ("", 0), ("1e9", 0), ("٣", 0)],
+)
+def test_a_reload_link_reopens_the_tour_at_its_stop(open_page, tour_index, stop: str, want: int) -> None:
+    """The page keeps ``?tour=…&stop=…`` (1-based) in the URL; a reload opens that stop, a
+    broken or hostile stop falls back to a real one without an error."""
+    tours, _ = load_tours(tour_index, "en")
+    tour = tours[-1]
+    at = open_page(PAGE, lang="en", query={"tour": tour.id, "stop": stop})
+    assert at.session_state[K["presenting"]]
+    n = len(tour.stops)
+    assert at.session_state[K["stop"]] == (want % n if want >= 0 else n - 1)
+    assert not at.error
+    assert at.query_params["stop"] == str(at.session_state[K["stop"]] + 1)
+
+
+def test_an_unknown_tour_in_the_link_opens_the_picker(open_page) -> None:
+    at = open_page(PAGE, lang="en", query={"tour": "<script>x</script>", "stop": "2"})
+    assert not at.session_state[K["presenting"]]
+    assert at.title[0].value == translate("tour.page.title", "en")
+    assert "tour" not in at.query_params

@@ -48,7 +48,7 @@ def _start(page, app_server, lang: str, width: int, height: int):
     page.goto(f"{app_server.url}/meeting?lang={lang}", wait_until="domcontentloaded")
     wait_for_app(page)
     page.locator(".st-key-meeting_start button").click()
-    page.locator(".meeting-counter").wait_for(timeout=30_000)
+    page.locator(".meeting-counter span").first.wait_for(state="attached", timeout=30_000)
     wait_for_app(page)
     frame = page.locator(MAP_FRAME).element_handle(timeout=30_000).content_frame()
     frame.wait_for_function("() => window.map && window.map.getContainer()", timeout=30_000)
@@ -65,6 +65,44 @@ def _wait_view(frame, stop) -> None:
         arg=[lat, lon, stop.view.zoom],
         timeout=30_000,
     )
+
+
+def _shown_texts(page, selector: str) -> list[str]:
+    """The texts of the elements a person sees (every stop's panel is on the page, one is shown)."""
+    return page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel)].filter(e => e.checkVisibility({visibilityProperty: true}))"
+        ".map(e => e.innerText.trim())",
+        selector,
+    )
+
+
+def _wait_shown(page, frame, stop, lang: str) -> None:
+    """Until the stop's caption is the visible one and the map is at its view (checked every frame)."""
+    page.wait_for_function(
+        """(want) => [...document.querySelectorAll('.meeting-caption')].some(
+             e => e.checkVisibility({visibilityProperty: true}) && e.innerText.trim() === want)""",
+        arg=stop.caption.get(lang), polling="raf", timeout=30_000,
+    )  # fmt: skip
+    _wait_view(frame, stop)
+
+
+#: Records, from now on, when the caption ``want`` is first visible and when the app's script
+#: first starts a run (``performance.now()``, checked on every frame and every attribute change).
+WATCH_STEP_JS = """(want) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const w = window.__atlasStepWatch = {shown: null, running: null};
+  const seen = () => [...document.querySelectorAll('.meeting-caption')].some(
+    e => e.checkVisibility({visibilityProperty: true}) && e.innerText.trim() === want);
+  new MutationObserver((_, obs) => {
+    if (w.running === null && app.getAttribute('data-test-script-state') === 'running') {
+      if (w.shown === null && seen()) w.shown = performance.now();
+      w.running = performance.now(); obs.disconnect();
+    }
+  }).observe(app, {attributes: true});
+  const poll = () => { if (w.shown === null && seen()) w.shown = performance.now();
+                       if (w.shown === null) requestAnimationFrame(poll); };
+  requestAnimationFrame(poll);
+}"""
 
 
 def _layout_ok(page) -> None:
@@ -106,18 +144,26 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
         "() => { window.map.getContainer().__atlasMark = 'same map'; window.__atlasFrameMark = 1; }"
     )
     centres = []
-    step_ms: list[int] = []  # key press -> new caption drawn and the map at the new view
-    pressed = time.perf_counter()
+    step_ms: list[int] = []  # key press -> the new stop's caption shown and the map at its view
     for i, stop in enumerate(tour.stops):
+        if i > 0:
+            wait_for_app(page)
+            page.evaluate(WATCH_STEP_JS, stop.caption.get(lang))
+            pressed = time.perf_counter()
+            page.keyboard.press(NEXT_KEYS[i % 2])
+            _wait_shown(page, frame, stop, lang)
+            step_ms.append(round((time.perf_counter() - pressed) * 1000))
+            # the step happened in the browser: the caption was shown before the server ran the
+            # page for it (a server-side step can only show it after a run)
+            seen = page.evaluate("() => window.__atlasStepWatch")
+            assert seen["shown"] is not None, seen
+            assert seen["running"] is None or seen["shown"] <= seen["running"], (i + 1, seen)
         page.wait_for_function(
-            "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
+            "(want) => document.querySelector('.meeting-counter')?.innerText.trim() === want",
             arg=f"{i + 1} / {len(tour.stops)}",
             timeout=30_000,
         )
-        wait_for_app(page)
         _wait_view(frame, stop)
-        if i > 0:
-            step_ms.append(round((time.perf_counter() - pressed) * 1000))
         # the stop's markers are apart on the projector: none covers another
         with contextlib.suppress(PlaywrightTimeout):
             until(frame, f"() => ({MARKER_SPREAD_JS})().overlaps === 0", timeout=10_000)
@@ -128,16 +174,11 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
         assert spread["topmost"] + spread["underControls"] + spread["outside"] == spread["markers"], str(
             (i + 1, spread)
         )
-        if stop.chart is not None:  # one bar per cited figure, drawn before the screenshot
-            bars = page.locator("[data-testid='stPlotlyChart'] g.point")
-            page.wait_for_function(
-                "(n) => document.querySelectorAll(\"[data-testid='stPlotlyChart'] g.point\").length === n",
-                arg=len(stop.chart.indicators),
-                timeout=30_000,
-            )
-            assert bars.count() == len(stop.chart.indicators)
-        assert page.locator(".meeting-caption").inner_text().strip() == stop.caption.get(lang)
-        assert page.locator(".meeting-stop-title").inner_text().strip() == stop.title.get(lang)
+        panel = page.locator(f".st-key-meeting_panel_{i}")
+        if stop.chart is not None:  # one bar per cited figure, drawn before the presenter got here
+            assert panel.locator("[data-testid='stPlotlyChart'] g.point").count() == len(stop.chart.indicators)
+        assert _shown_texts(page, ".meeting-caption") == [stop.caption.get(lang)]
+        assert _shown_texts(page, ".meeting-stop-title") == [stop.title.get(lang)]
         survived = frame.evaluate(
             "() => [window.map.getContainer().__atlasMark, window.__atlasFrameMark, "
             "window.map.getContainer().isConnected]"
@@ -154,13 +195,25 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
         if i in (0, 2) or (i == 4 and width == 1920):
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"meeting-{lang}-{width}x{height}-stop{i + 1}.png"))
-        if i < len(tour.stops) - 1:
-            pressed = time.perf_counter()
-            page.keyboard.press(NEXT_KEYS[i % 2])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"meeting-steps-{lang}-{width}x{height}.json").write_text(json.dumps({"step_ms": step_ms}))
-    # generous: the machine is shared; measured medians are about 1 s (see the report)
-    assert statistics.median(step_ms) < 4000, step_ms
+    # the step happens in the browser: the target is 250 ms median, 500 ms p95 (generous here for
+    # a shared machine; bench/run.py measures it)
+    assert statistics.median(step_ms) < 1000, step_ms
+    # the server heard of the stop: a reload opens the tour where the presenter is
+    wait_for_app(page)
+    page.wait_for_function("() => window.__atlasStage && window.__atlasStage.pending === null", timeout=30_000)
+    wait_for_app(page)
+    page.reload(wait_until="domcontentloaded")
+    n = len(tour.stops)
+    page.wait_for_function(
+        "(want) => document.querySelector('.meeting-counter')?.innerText.trim() === want", arg=f"{n} / {n}",
+        timeout=60_000,
+    )
+    frame = page.locator(MAP_FRAME).element_handle(timeout=30_000).content_frame()
+    frame.wait_for_function("() => window.map && window.map.getContainer()", timeout=30_000)
+    _wait_view(frame, tour.stops[-1])
+    page.evaluate("() => { window.__atlasNoReload = true; }")
     # the extent changed at every step
     assert all(a != b for a, b in itertools.pairwise(centres)), centres
     # back and forth: Home to the first stop, End to the last, PageUp one back, Escape leaves
@@ -168,7 +221,7 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
     for key, want in (("Home", 1), ("End", n), ("PageUp", n - 1), ("ArrowLeft", n - 2)):
         page.keyboard.press(key)
         page.wait_for_function(
-            "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
+            "(want) => document.querySelector('.meeting-counter')?.innerText.trim() === want",
             arg=f"{want} / {n}",
             timeout=30_000,
         )
@@ -176,7 +229,7 @@ def test_tour_runs_start_to_end_by_keys(page, app_server, index, width: int, hei
     for _ in range(3):
         page.keyboard.press("PageDown")
     page.wait_for_function(
-        "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
+        "(want) => document.querySelector('.meeting-counter')?.innerText.trim() === want",
         arg=f"{n} / {n}",
         timeout=30_000,
     )
@@ -211,7 +264,7 @@ def test_keys_pressed_inside_the_map_step_the_tour_not_pan_the_map(page, app_ser
     assert page.evaluate("() => document.activeElement.tagName") == "IFRAME"
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "(want) => document.querySelector('.meeting-counter')?.textContent.trim() === want",
+        "(want) => document.querySelector('.meeting-counter')?.innerText.trim() === want",
         arg=f"2 / {len(tour.stops)}",
         timeout=30_000,
     )
