@@ -1,7 +1,5 @@
 """Meeting mode: pick a guided tour, then present it full screen one stop at a time."""
 
-import html
-
 import streamlit as st
 
 from components import cached, meeting, state
@@ -68,37 +66,11 @@ if not st.session_state.get(K["presenting"]):
         st.error(t("tour.page.broken") + "\n\n" + "\n".join(f"- {p}" for p in problems))
 else:
     tour = by_id[st.session_state[K["showing"]]]
-    total = len(tour.stops)
-    i = min(max(int(st.session_state.get(K["stop"], 0)), 0), total - 1)
-    st.session_state[K["stop"]] = i
-    if st.session_state.get(K["jump"]) != i:
-        st.session_state[K["jump"]] = i
-    if st.query_params.get("tour") != tour.id or st.query_params.get("stop") != str(i + 1):
-        st.query_params.update({"tour": tour.id, "stop": str(i + 1)})
+    i = meeting.current_stop(tour)
     meeting.render_chrome()
-
-    top = st.columns([5.2, 1.1, 1.4, 1.4, 2.6, 1.1], vertical_alignment="center")
-    top[0].markdown(
-        f'<div class="meeting-tour">{html.escape(tour.title.get(LANG))}</div>', unsafe_allow_html=True
-    )
-    top[1].markdown(meeting.counter_html(total, LANG), unsafe_allow_html=True)
-    top[2].button(t("tour.nav.prev"), key=K["prev"], on_click=meeting.go_to, args=("prev", total),
-                  disabled=i == 0, use_container_width=True)  # fmt: skip
-    top[3].button(t("tour.nav.next"), key=K["next"], on_click=meeting.go_to, args=("next", total),
-                  disabled=i == total - 1, use_container_width=True)  # fmt: skip
-    top[4].selectbox(
-        t("tour.nav.jump"),
-        list(range(total)),
-        format_func=lambda k: t("tour.nav.stop_option", n=k + 1, title=tour.stops[k].title.get(LANG)),
-        key=K["jump"],
-        on_change=meeting.jumped,
-        label_visibility="collapsed",
-    )
-    top[5].button(t("tour.nav.exit"), key=K["exit"], on_click=meeting.leave, use_container_width=True)
-    with st.container(key="meeting_hidden_buttons"):
-        st.button(t("tour.nav.first"), key=K["first"], on_click=meeting.go_to, args=("first", total))
-        st.button(t("tour.nav.last"), key=K["last"], on_click=meeting.go_to, args=("last", total))
-
+    # the bar is a fragment: a step the browser made reaches the server without redrawing the
+    # map and the stops' panels below it
+    meeting.render_controls(tour, LANG, tour.stops[i].basemap)
     col_map, col_text = st.columns([3, 2], gap="medium")
     with col_map:
         meeting.render_map_stop(layers, tour, i, index)

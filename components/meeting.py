@@ -516,6 +516,57 @@ def go_to_stop(k: int) -> None:
     st.session_state[K["jump"]] = k
 
 
+def current_stop(tour: Tour) -> int:
+    """The server's stop, kept within the tour, with the jump list and the URL following it."""
+    total = len(tour.stops)
+    i = min(max(int(st.session_state.get(K["stop"], 0)), 0), total - 1)
+    st.session_state[K["stop"]] = i
+    if st.session_state.get(K["jump"]) != i:
+        st.session_state[K["jump"]] = i
+    if st.query_params.get("tour") != tour.id or st.query_params.get("stop") != str(i + 1):
+        st.query_params.update({"tour": tour.id, "stop": str(i + 1)})
+    return i
+
+
+@st.fragment
+def render_controls(tour: Tour, lang: str, map_basemap: str) -> None:
+    """The top bar (title, counter, stop buttons, jump list, exit), the stage element the page's
+    script reads and the hidden go-to buttons it clicks.
+
+    A fragment: the page's script tells the server of a step by clicking a go-to button, which
+    reruns only this bar, not the map and the panels the browser already shows. Leaving the
+    tour, or a stop on another basemap than the map's (``map_basemap``), reruns the whole page.
+    """
+    if not st.session_state.get(K["presenting"]):
+        st.rerun()
+    i = current_stop(tour)
+    if tour.stops[i].basemap != map_basemap:
+        st.rerun()
+    total = len(tour.stops)
+    top = st.columns([5.2, 1.1, 1.4, 1.4, 2.6, 1.1], vertical_alignment="center")
+    top[0].markdown(f'<div class="meeting-tour">{html.escape(tour.title.get(lang))}</div>', unsafe_allow_html=True)
+    top[1].markdown(counter_html(total, lang), unsafe_allow_html=True)
+    top[2].button(translate("tour.nav.prev", lang), key=K["prev"], on_click=go_to, args=("prev", total),
+                  disabled=i == 0, use_container_width=True)  # fmt: skip
+    top[3].button(translate("tour.nav.next", lang), key=K["next"], on_click=go_to, args=("next", total),
+                  disabled=i == total - 1, use_container_width=True)  # fmt: skip
+    top[4].selectbox(
+        translate("tour.nav.jump", lang),
+        list(range(total)),
+        format_func=lambda k: translate("tour.nav.stop_option", lang, n=k + 1, title=tour.stops[k].title.get(lang)),
+        key=K["jump"],
+        on_change=jumped,
+        label_visibility="collapsed",
+    )
+    top[5].button(translate("tour.nav.exit", lang), key=K["exit"], on_click=leave, use_container_width=True)
+    with st.container(key="meeting_hidden_buttons"):
+        st.button(translate("tour.nav.first", lang), key=K["first"], on_click=go_to, args=("first", total))
+        st.button(translate("tour.nav.last", lang), key=K["last"], on_click=go_to, args=("last", total))
+        st.markdown(stage_html(tour, i, map_basemap), unsafe_allow_html=True)
+        for k in range(total):
+            st.button(f"{k + 1}", key=f"meeting_goto_{k}", on_click=go_to_stop, args=(k,))
+
+
 def render_map_stop(layers: dict[str, gpd.GeoDataFrame], tour: Tour, i: int, index: PackIndex) -> None:
     """The tour's map, the same on every stop: the page's script shows stop ``i``'s group and view."""
     basemap = tour.stops[i].basemap
@@ -531,10 +582,6 @@ def render_map_stop(layers: dict[str, gpd.GeoDataFrame], tour: Tour, i: int, ind
             returned_objects=(),
             cache_key=("tour", tour.id, cached.data_version(), basemap, lang()),
         )
-    with st.container(key="meeting_hidden_stage"):
-        st.markdown(stage_html(tour, i, basemap), unsafe_allow_html=True)
-        for k in range(len(tour.stops)):
-            st.button(f"{k + 1}", key=f"meeting_goto_{k}", on_click=go_to_stop, args=(k,))
 
 
 def shows_indicative(layers: dict[str, gpd.GeoDataFrame], stop: Stop) -> bool:
