@@ -1,9 +1,9 @@
-"""Benchmark suite (``make bench``): the atlas's parcel map beside the plain approach, in Chromium.
+"""Benchmark suite (``make bench``): the atlas beside the plain approach, in Chromium.
 
-For each data size (``shipped`` = the 5 parcels of the default pack, then N synthetic
-parcels from ``bench/synth.py``) and each app (``atlas`` = ``app.py``'s parcel explorer;
-``baseline`` = ``bench/baseline_app.py``, every parcel in one ``folium.GeoJson`` in
-``st_folium``), on the same store, several runs of:
+Parcel map. For each data size (default rows: ``shipped`` = the 5 parcels of the default
+pack, then 1,000, 10,000 and 100,000 synthetic parcels from ``bench/synth.py``) and each
+app (``atlas`` = ``app.py``'s parcel explorer; ``baseline`` = ``bench/baseline_app.py``,
+every parcel in one ``folium.GeoJson`` in ``st_folium``), on the same store, several runs of:
 
     cold first map   process start -> parcel layer drawn (store prebuilt; its build is
                      reported apart as ``store_build_s``, a one-off data import)
@@ -15,14 +15,26 @@ parcels from ``bench/synth.py``) and each app (``atlas`` = ``app.py``'s parcel e
     JS heap          used JS heap of the page (CDP Runtime.getHeapUsage, after a GC)
     server RSS       of the streamlit process (psutil), after the interactions
     page bytes       every response body and websocket frame of a first load (CDP)
-    filter bytes     websocket bytes a filter change sent
+    bytes per interaction
+                     websocket bytes the server sent for one filter change (``filter_ws_kb``)
+                     and for one zoom, in or out (``zoom_ws_kb``), until the page settled
 then ``--sessions`` browser sessions opening the page at once: page ready (layer drawn
 and script idle) p50/p95, and how many failed or timed out.
 
+Meeting step (``bench/meeting.py``), on the shipped data at 1920 x 1080: the atlas's
+``/meeting`` beside ``bench/baseline_meeting.py`` (a plain Streamlit + folium tour page:
+every press reruns the script and draws a new map at the stop). The first tour is started,
+ArrowRight pressed through every stop and ArrowLeft back; each press is timed in the page
+from the key event to the first frame showing the stop's caption
+(``.meeting-caption[data-stop=N]`` visible) with the map at the stop's zoom and centre.
+Median and p95 over all presses of ``--runs`` sessions, and the websocket bytes a step sent.
+
 Medians over ``--runs``. Writes bench/results/latest.json and latest.md.
 
-    python bench/run.py                               # everything, as committed
-    python bench/run.py --sizes shipped,20,1000 --runs 3 --no-baseline --sessions 5
+    python bench/run.py                               # everything, as committed (~30+ min)
+    python bench/run.py --sizes shipped,1000 --runs 1 --sessions 0 --out /tmp/b   # quick
+    python bench/run.py --sizes "" --runs 3           # the meeting step alone
+    python bench/run.py --sizes shipped,1000 --runs 3 --no-baseline --no-meeting --sessions 5
 """
 
 from __future__ import annotations
