@@ -601,14 +601,13 @@ def markdown(out: dict) -> str:
     rows = out["results"]
     by = {(r["size"], r["app"]): r for r in rows}
     sizes = list(dict.fromkeys(r["size"] for r in rows))
-    lines = [
-        f"Parcel explorer, atlas / plain folium baseline (× = baseline ÷ atlas), medians of "
-        f"{out['args']['runs']} runs, {out['when']}, {out['machine']}; load at end {out['load_at_end']}. "
-        "Bytes per interaction: what the server sent over the websocket for one filter change and for "
-        "one zoom (in by two levels, and out again) until the page settled.",
-    ]
+    lines = [f"Benchmark of {out['when']}, {out['machine']}; load at end {out['load_at_end']}."]
     if rows:
         lines += [
+            "",
+            f"Parcel explorer, atlas / plain folium baseline (× = baseline ÷ atlas), medians of "
+            f"{out['args']['runs']} runs. Bytes per interaction: what the server sent over the websocket "
+            "for one filter change and for one zoom (in by two levels, and out again) until the page settled.",
             "",
             "| parcels | cold start → map | first map | filter → redrawn | zoom → settled | JS heap "
             "| server RSS | page download | filter change sends | zoom sends | concurrent p50 / p95 (failed) |",
