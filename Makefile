@@ -35,8 +35,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# The parcel map at 5 .. 100,000 parcels beside a plain-folium baseline, in Chromium
-# (about half an hour; quick: make bench BENCH_ARGS="--sizes shipped,1000 --runs 1 --sessions 5").
+# In Chromium, beside plain Streamlit + folium pages: the parcel map on the shipped data and at
+# 1,000, 10,000 and 100,000 parcels (times, memory, bytes per filter change and per zoom), and
+# the meeting step (key press -> next stop's map and caption, at 1920x1080). About half an hour;
+# quick: make bench BENCH_ARGS="--sizes shipped,1000 --runs 1 --sessions 0 --out /tmp/bench".
 bench: $(STAMP)
 	@. scripts/ensure_chromium.sh && $(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/export.py

@@ -1,9 +1,9 @@
-"""Benchmark suite (``make bench``): the atlas's parcel map beside the plain approach, in Chromium.
+"""Benchmark suite (``make bench``): the atlas beside the plain approach, in Chromium.
 
-For each data size (``shipped`` = the 5 parcels of the default pack, then N synthetic
-parcels from ``bench/synth.py``) and each app (``atlas`` = ``app.py``'s parcel explorer;
-``baseline`` = ``bench/baseline_app.py``, every parcel in one ``folium.GeoJson`` in
-``st_folium``), on the same store, several runs of:
+Parcel map. For each data size (default rows: ``shipped`` = the 5 parcels of the default
+pack, then 1,000, 10,000 and 100,000 synthetic parcels from ``bench/synth.py``) and each
+app (``atlas`` = ``app.py``'s parcel explorer; ``baseline`` = ``bench/baseline_app.py``,
+every parcel in one ``folium.GeoJson`` in ``st_folium``), on the same store, several runs of:
 
     cold first map   process start -> parcel layer drawn (store prebuilt; its build is
                      reported apart as ``store_build_s``, a one-off data import)
@@ -15,14 +15,26 @@ parcels from ``bench/synth.py``) and each app (``atlas`` = ``app.py``'s parcel e
     JS heap          used JS heap of the page (CDP Runtime.getHeapUsage, after a GC)
     server RSS       of the streamlit process (psutil), after the interactions
     page bytes       every response body and websocket frame of a first load (CDP)
-    filter bytes     websocket bytes a filter change sent
+    bytes per interaction
+                     websocket bytes the server sent for one filter change (``filter_ws_kb``)
+                     and for one zoom, in or out (``zoom_ws_kb``), until the page settled
 then ``--sessions`` browser sessions opening the page at once: page ready (layer drawn
 and script idle) p50/p95, and how many failed or timed out.
 
+Meeting step (``bench/meeting.py``), on the shipped data at 1920 x 1080: the atlas's
+``/meeting`` beside ``bench/baseline_meeting.py`` (a plain Streamlit + folium tour page:
+every press reruns the script and draws a new map at the stop). The first tour is started,
+ArrowRight pressed through every stop and ArrowLeft back; each press is timed in the page
+from the key event to the first frame showing the stop's caption
+(``.meeting-caption[data-stop=N]`` visible) with the map at the stop's zoom and centre.
+Median and p95 over all presses of ``--runs`` sessions, and the websocket bytes a step sent.
+
 Medians over ``--runs``. Writes bench/results/latest.json and latest.md.
 
-    python bench/run.py                               # everything, as committed
-    python bench/run.py --sizes shipped,20,1000 --runs 3 --no-baseline --sessions 5
+    python bench/run.py                               # everything, as committed (~30+ min)
+    python bench/run.py --sizes shipped,1000 --runs 1 --sessions 0 --out /tmp/b   # quick
+    python bench/run.py --sizes "" --runs 3           # the meeting step alone
+    python bench/run.py --sizes shipped,1000 --runs 3 --no-baseline --no-meeting --sessions 5
 """
 
 from __future__ import annotations
@@ -44,18 +56,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-import numpy
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import meeting  # noqa: E402
+from bench.meeting import percentile  # noqa: E402
 from bench.synth import write_pack  # noqa: E402
 from geodata import store  # noqa: E402
 from geodata.model.schema import PACK_DIR  # noqa: E402
 from tests.e2e.server import CHROMIUM_ARGS, TILE_HOSTS, TILE_PNG, start_server, stop_server  # noqa: E402
 
 OUT = REPO / "bench" / "results"
+SIZES = ("shipped", "1000", "10000", "100000")
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 LAYER = "path.atlas-parcels, .atlas-parcel-cell"
 QUIET_MS = 800
@@ -229,13 +243,10 @@ async def concurrent(exe: str | None, url: str, sessions: int, timeout_s: float)
     ok = sorted(g for g in got if isinstance(g, float))
     failed = [f"{type(g).__name__}: {str(g).splitlines()[0][:120]}" for g in got if not isinstance(g, float)]
 
-    def pct(q: float) -> float | None:
-        return float(numpy.percentile(ok, q)) if ok else None
-
     return {
         "sessions": sessions,
-        "p50_s": pct(0.5),
-        "p95_s": pct(0.95),
+        "p50_s": percentile(ok, 50),
+        "p95_s": percentile(ok, 95),
         "failed": len(failed),
         "errors": failed[:3],
     }
@@ -251,7 +262,7 @@ def measure(app: App, env: dict, filter_value: str, args, exe: str | None, work:
 
     res: dict = {"app": app.name}
     keys = ("cold_first_map_s", "first_map_s", "filter_redraw_s", "zoom_redraw_s", "js_heap_mb",
-            "server_rss_mb", "page_mb", "filter_ws_kb")  # fmt: skip
+            "server_rss_mb", "page_mb", "filter_ws_kb", "zoom_ws_kb")  # fmt: skip
     vals: dict[str, list[float]] = {k: [] for k in keys}
     keep = None
     with sync_playwright() as p:
@@ -280,8 +291,10 @@ def measure(app: App, env: dict, filter_value: str, args, exe: str | None, work:
                     vals["filter_ws_kb"].append((traffic.ws - before) / 1e3)
                     vals["filter_redraw_s"].append(change_filter(page, app, None, args.timeout))
                     settle(page, args.timeout)
-                    vals["zoom_redraw_s"].append(zoom(page, 2, args.timeout))
-                    vals["zoom_redraw_s"].append(zoom(page, -2, args.timeout))
+                    for dz in (2, -2):
+                        before = traffic.ws
+                        vals["zoom_redraw_s"].append(zoom(page, dz, args.timeout))
+                        vals["zoom_ws_kb"].append((traffic.ws - before) / 1e3)
                     vals["js_heap_mb"].append(heap_mb(cdp))
                     vals["server_rss_mb"].append(psutil.Process(server.proc.pid).memory_info().rss / 1e6)
                     if run == 0:
@@ -308,6 +321,30 @@ def measure(app: App, env: dict, filter_value: str, args, exe: str | None, work:
     return res
 
 
+def measure_meeting(app: App, env: dict, args, exe: str | None, work: Path, views: list) -> dict:
+    """The meeting step (``bench/meeting.py``) on one tour page, ``--runs`` sessions on one server."""
+    from playwright.sync_api import sync_playwright
+
+    res: dict = {"app": app.name, "stops": len(views)}
+    server = start_server(work, env, script=app.script, log=work / f"{app.name}-meeting.log")
+    try:
+        with sync_playwright() as p:
+            kwargs = {"args": CHROMIUM_ARGS} | ({"executable_path": exe} if exe else {})
+            browser = p.chromium.launch(**kwargs)
+            try:
+                res.update(
+                    meeting.measure(browser, server.url + app.path, views, args.runs, args.timeout, Traffic)
+                )
+            except Exception as exc:
+                res["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            finally:
+                browser.close()
+    finally:
+        stop_server(server)
+    res["load_after"] = load()
+    return res
+
+
 def sessions_only(app: App, env: dict, args, exe: str | None, work: Path) -> dict:
     """Concurrent sessions on a fresh server that one session has warmed up."""
     server = start_server(work, env, script=app.script, log=work / f"{app.name}-sessions.log")
@@ -329,7 +366,7 @@ def load() -> str:
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description="Parcel map benchmark: atlas vs plain folium, in Chromium.")
-    ap.add_argument("--sizes", default="shipped,20,1000,10000,100000")
+    ap.add_argument("--sizes", default=",".join(SIZES), help="'shipped' and parcel counts; '' for none")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sessions", type=int, default=30, help="concurrent sessions (0: skip)")
     ap.add_argument("--timeout", type=float, default=60, help="seconds to wait for any one step")
@@ -337,6 +374,7 @@ def main(argv: list[str] | None = None) -> dict:
         "--session-timeout", type=float, default=180, help="seconds a concurrent session may take to be ready"
     )
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--no-meeting", action="store_true", help="skip the meeting step")
     ap.add_argument(
         "--merge",
         action="store_true",
@@ -362,8 +400,12 @@ def main(argv: list[str] | None = None) -> dict:
     base_dir.mkdir()
     shutil.copy(REPO / "bench" / "baseline_app.py", base_dir / "baseline_app.py")
     (base_dir / "static").symlink_to(REPO / "static")  # Streamlit serves static/ beside the script
+    shutil.copy(REPO / "bench" / "baseline_meeting.py", base_dir / "baseline_meeting.py")
     atlas = App("atlas", REPO / "app.py", "/parcels", "parcels_platforms")
     baseline = App("baseline", base_dir / "baseline_app.py", "/", "platforms")
+    meeting_apps = [App("atlas", REPO / "app.py", "/meeting", "")]
+    if not args.no_baseline:
+        meeting_apps.append(App("baseline", base_dir / "baseline_meeting.py", "/", ""))
     apps = [atlas] if args.no_baseline else [atlas, baseline]
     before = None
     if args.before:
@@ -376,8 +418,7 @@ def main(argv: list[str] | None = None) -> dict:
         before = App(f"atlas@{args.before}", old / "app.py", "/parcels", "parcels_platforms")
 
     results, baseline_gave_up = [], None
-    for size in args.sizes.split(","):
-        size = size.strip()
+    for size in filter(None, (s.strip() for s in args.sizes.split(","))):
         pack = PACK_DIR if size == "shipped" else write_pack(int(size), work / f"pack-{size}")
         gpkg = work / f"store-{size}.gpkg"
         t0 = time.perf_counter()
@@ -420,6 +461,22 @@ def main(argv: list[str] | None = None) -> dict:
             r.update(size=size, parcels=len(parcels), filter=value, load_after=load())
             results.append(r)
             progress(r)
+    meetings = []
+    if not args.no_meeting and not args.sessions_only:
+        gpkg = work / "store-shipped.gpkg"  # built above when the shipped size was measured
+        store.ensure_store(gpkg, PACK_DIR)
+        tour = meeting.first_tour(gpkg)
+        views = meeting.stop_views(tour)
+        env = {"ATLAS_STORE": str(gpkg), "ATLAS_BENCH_REPO": str(REPO)}
+        for app in meeting_apps:
+            print(
+                f"[{datetime.now(UTC):%H:%M:%S}] {app.name} meeting, tour {tour.id} (load {load()})",
+                flush=True,
+            )
+            r = measure_meeting(app, env, args, exe, work, views)
+            r["tour"] = tour.id
+            meetings.append(r)
+            progress(r)
     if args.sessions_only:
         out = json.loads((args.out / "latest.json").read_text())
         for new in results:
@@ -436,7 +493,9 @@ def main(argv: list[str] | None = None) -> dict:
         out = json.loads((args.out / "latest.json").read_text())
         done = {(r["size"], r["app"]) for r in results}
         out["results"] = [r for r in out["results"] if (r["size"], r["app"]) not in done] + results
-        order = {s: i for i, s in enumerate(["shipped", "20", "1000", "10000", "100000"])}
+        if meetings:
+            out["meeting"] = meetings
+        order = {s: i for i, s in enumerate(["shipped", "20", *SIZES[1:]])}
         out["results"].sort(key=lambda r: (order.get(r["size"], 99), r["app"] != "atlas"))
         out.setdefault("merged", []).append(
             {
@@ -457,6 +516,7 @@ def main(argv: list[str] | None = None) -> dict:
         "load_at_end": load(),
         "args": {k: _shown(v) for k, v in vars(args).items()},
         "results": results,
+        "meeting": meetings,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
@@ -503,18 +563,56 @@ def _cell(a: dict, b: dict | None, key: str, unit: str, sub: str = "median") -> 
     return f"{_fmt(ours, unit)} / {_fmt(base, unit)}{ratio}"
 
 
+def meeting_markdown(rows: list[dict], runs: str) -> list[str]:
+    """The meeting step's table (atlas / baseline), or nothing when it was not measured.
+
+    >>> a = {"app": "atlas", "tour": "t", "stops": 5, "n": 8, "median_ms": 120.0, "p95_ms": 300.0,
+    ...      "step_ws_kb": {"median": 20.0}, "load_after": "1.00 1.00 1.00"}
+    >>> b = dict(a, app="baseline", median_ms=480.0, p95_ms=900.0, step_ws_kb={"median": 60.0})
+    >>> print("\\n".join(meeting_markdown([a, b], "3")[-1:]))
+    | t, 5 stops | 8 / 8 | 120 ms / 480 ms (×4.0) | 300 ms / 900 ms (×3.0) | 20.0 KB / 60.0 KB (×3.0) |
+    >>> meeting_markdown([], "3")
+    []
+    """
+    if not rows:
+        return []
+    by = {r["app"]: r for r in rows}
+    a, b = by.get("atlas", {}), by.get("baseline")
+
+    def cell(key: str, unit: str) -> str:
+        return _cell(a, b, key, unit)
+
+    count = " / ".join(str(r.get("n", "–")) for r in (a, b) if r is not None)
+    first = a or b or {}
+    return [
+        "",
+        f"Meeting, key press → map at the new stop and caption shown, at 1920 × 1080, atlas / plain "
+        f"Streamlit + folium tour page (× = baseline ÷ atlas); ArrowRight through every stop and ArrowLeft "
+        f"back, {runs} sessions, timed in the page (key event → first frame showing both).",
+        "",
+        "| tour | presses | median | p95 | a step sends |",
+        "|---|---|---|---|---|",
+        f"| {first.get('tour', '–')}, {first.get('stops', '–')} stops | {count} | {cell('median_ms', 'ms')} "
+        f"| {cell('p95_ms', 'ms')} | {cell('step_ws_kb', 'KB')} |",
+    ]
+
+
 def markdown(out: dict) -> str:
     rows = out["results"]
     by = {(r["size"], r["app"]): r for r in rows}
     sizes = list(dict.fromkeys(r["size"] for r in rows))
-    lines = [
-        f"Parcel explorer, atlas / plain folium baseline (× = baseline ÷ atlas), medians of "
-        f"{out['args']['runs']} runs, {out['when']}, {out['machine']}; load at end {out['load_at_end']}.",
-        "",
-        "| parcels | cold start → map | first map | filter → redrawn | zoom → settled | JS heap | server RSS "
-        "| page download | filter change sends | concurrent p50 / p95 (failed) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    lines = [f"Benchmark of {out['when']}, {out['machine']}; load at end {out['load_at_end']}."]
+    if rows:
+        lines += [
+            "",
+            f"Parcel explorer, atlas / plain folium baseline (× = baseline ÷ atlas), medians of "
+            f"{out['args']['runs']} runs. Bytes per interaction: what the server sent over the websocket "
+            "for one filter change and for one zoom (in by two levels, and out again) until the page settled.",
+            "",
+            "| parcels | cold start → map | first map | filter → redrawn | zoom → settled | JS heap "
+            "| server RSS | page download | filter change sends | zoom sends | concurrent p50 / p95 (failed) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
     for s in sizes:  # one row per size; the before-commit row is a note below
         a, b = by.get((s, "atlas"), {}), by.get((s, "baseline"))
         conc = []
@@ -529,7 +627,8 @@ def markdown(out: dict) -> str:
             f"| {name} | {_cell(a, b, 'cold_first_map_s', 's')} | {_cell(a, b, 'first_map_s', 's')} "
             f"| {_cell(a, b, 'filter_redraw_s', 's')} | {_cell(a, b, 'zoom_redraw_s', 's')} "
             f"| {_cell(a, b, 'js_heap_mb', 'MB')} | {_cell(a, b, 'server_rss_mb', 'MB')} "
-            f"| {_cell(a, b, 'page_mb', 'MB')} | {_cell(a, b, 'filter_ws_kb', 'KB')} | {' / '.join(conc)} |"
+            f"| {_cell(a, b, 'page_mb', 'MB')} | {_cell(a, b, 'filter_ws_kb', 'KB')} "
+            f"| {_cell(a, b, 'zoom_ws_kb', 'KB')} | {' / '.join(conc)} |"
         )
     for r in rows:
         if r["app"].startswith("atlas@"):
@@ -551,7 +650,9 @@ def markdown(out: dict) -> str:
             "",
             "Concurrent sessions measured apart (`--sessions-only`), on a fresh server warmed by one session.",
         ]
+    lines += meeting_markdown(out.get("meeting") or [], out["args"]["runs"])
     errors = [f"- {r['app']} at {r['size']}: {r['error']}" for r in rows if r.get("error")]
+    errors += [f"- {r['app']} meeting: {r['error']}" for r in out.get("meeting") or [] if r.get("error")]
     if errors:
         lines += ["", "Not measured:", *errors]
     return "\n".join(lines) + "\n"

@@ -197,12 +197,12 @@ def show(
     # the base map travels once as a served file, not in every rerun's arguments, and a
     # freshly drawn map does not rerun the page with its opening view (map_delivery)
     url, call = map_delivery.static_base_script(parts.script)
-    if url:
-        args["js_links"] = [*args["js_links"], url]
+    quiet = map_delivery.quiet_first_view_url()
+    args["js_links"] = [*args["js_links"], *(u for u in (quiet, url) if u)]
     css_url, args["header"] = map_delivery.static_header(parts.header)
     if css_url:
         args["css_links"] = [*args["css_links"], css_url]
-    args["script"] = map_delivery.quiet_first_view(call)
+    args["script"] = call if quiet else map_delivery.quiet_first_view(call)
 
     def on_change() -> None:
         st.session_state[key] = st.session_state.get(args["key"], {})

@@ -23,6 +23,11 @@ that it runs only when streamlit-folium has put the map's ``<div>`` in place (it
 ``js_links`` load before that); the component's ``script`` argument is then the call of
 that function, a few dozen bytes, identical on every rerun. A map frame loads the file
 once; later reruns update only its feature group.
+
+The opening-view guard is served the same way (``quiet_first_view_url``): it only wraps
+``window.initComponent``, which streamlit-folium defines before it loads any link, so it
+runs as the file loads; sent inline it was ~1.4 KB of every rerun's arguments. The
+header's blank lines and indentation are dropped for the same reason.
 """
 
 from __future__ import annotations
@@ -88,6 +93,12 @@ def quiet_first_view(script: str) -> str:
     return script + QUIET_FIRST_VIEW_JS
 
 
+def quiet_first_view_url() -> str | None:
+    """The served file holding ``QUIET_FIRST_VIEW_JS`` (a ``js_links`` entry), or None where
+    it cannot be written: then ``quiet_first_view`` appends it to the script as before."""
+    return _served(QUIET_FIRST_VIEW_JS, ".js")
+
+
 def _function_name(digest: str) -> str:
     return f"__atlasBaseMap_{digest}"
 
@@ -151,15 +162,18 @@ _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
 
 
 def static_header(header: str) -> tuple[str | None, str]:
-    """``(css_url, rest)``: the header's ``<style>`` blocks as one served CSS file, and the
+    r"""``(css_url, rest)``: the header's ``<style>`` blocks as one served CSS file, and the
     rest of the header (a few ``<meta>`` tags) that still travels as an argument.
 
     The file is the last CSS link, and streamlit-folium adds the header after the links,
     so the cascade order is the same as with the styles inline.
 
-    >>> url, rest = static_header('<meta charset="x"><style>.a { color: red; }</style>')
+    The rest loses its blank lines and indentation (folium's template leaves ~400 bytes
+    of them, sent with every rerun); nothing in a header's tags depends on them.
+
+    >>> url, rest = static_header('<meta charset="x">\n\n    <style>.a { color: red; }</style>\n   <meta a="b">')
     >>> url.endswith(".css"), rest
-    (True, '<meta charset="x">')
+    (True, '<meta charset="x">\n<meta a="b">')
     >>> static_header("<meta>")
     (None, '<meta>')
     """
@@ -169,4 +183,5 @@ def static_header(header: str) -> tuple[str | None, str]:
     url = _served(css + "\n", ".css")
     if url is None:
         return None, header
-    return url, _STYLE.sub("", header)
+    rest = _STYLE.sub("", header)
+    return url, "\n".join(line.strip() for line in rest.splitlines() if line.strip())

@@ -1,6 +1,6 @@
 """The parcel explorer with many (synthetic) parcels, in a real browser: counts per map cell
 and a notice when zoomed out, single parcels after zooming in by clicking a count; and the
-benchmark itself runs end to end (a quick smoke, not the measurement)."""
+benchmark itself runs end to end, parcel map and meeting step (a quick smoke, not the measurement)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path) -> None:
     subprocess.run(
         [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "20", "--runs", "1", "--no-baseline",
          "--sessions", "2", "--timeout", "40", "--out", str(out)],
-        cwd=REPO, check=True, timeout=170, capture_output=True,
+        cwd=REPO, check=True, timeout=260, capture_output=True,
     )  # fmt: skip
     result = json.loads((out / "latest.json").read_text())
     (atlas,) = result["results"]
@@ -92,4 +92,11 @@ def test_the_benchmark_runs_end_to_end(tmp_path) -> None:
     ):
         assert atlas[key]["median"] > 0, key
     assert atlas["concurrent"]["failed"] == 0
+    assert atlas["zoom_ws_kb"]["median"] > 0
     assert "| 20 |" in (out / "latest.md").read_text()
+    # the meeting step: every press through the first tour and back timed, none lost
+    (meeting,) = result["meeting"]
+    assert "error" not in meeting, meeting
+    assert meeting["n"] == len(meeting["all_ms"]) == 2 * (meeting["stops"] - 1) > 0
+    assert 0 < meeting["median_ms"] <= meeting["p95_ms"]
+    assert "Meeting, key press" in (out / "latest.md").read_text()
