@@ -4,17 +4,18 @@ The whole tour goes to the browser once and steps there, so a key press moves th
 shows the next caption at once, without a round trip to the server:
 
 - the map is one base map (districts, legend, offline fallback) holding every stop's
-  feature group (its layers and highlight ring), hidden; it never changes within a tour
-  and basemap, and its group names are fixed (``stop_group_name``);
+  feature group (its layers and highlight ring), hidden, filed on the map by stop number
+  (``STOP_OPTION``); it never changes within a tour and basemap;
 - every stop's title, caption, cards and chart are drawn, each in its own panel; only the
   current one is shown (charts are therefore ready before the presenter reaches them);
 - a small script, put once into the app's own document (same origin), keeps the current
   stop: on a key (arrows, Page Up/Down and Home/End as presentation clickers send them) or
   a click on the stop buttons it shows the stop's panel, swaps the map's group and sets its
   view; then it tells the server by clicking the hidden "go to stop k" button, so a reload
-  or a language switch keeps the stop. A change made on the server (the jump list, a
-  reload) is adopted by the page. Escape leaves through the server. The script also sizes
-  the map to the viewport.
+  or a language switch keeps the stop. That button sits in the top bar, a fragment
+  (``render_controls``): telling the server reruns the bar alone, not the map and panels.
+  A change made on the server (the jump list, a reload) is adopted by the page. Escape
+  leaves through the server. The script also sizes the map to the viewport.
 
 Without the script (``AppTest``), the buttons step the tour on the server as before.
 """
