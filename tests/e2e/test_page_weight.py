@@ -60,7 +60,9 @@ def _chunks(paths) -> set[str]:
     [
         ("", set()),  # overview: map, cards, export panel; no table, no chart
         ("thematic", set()),  # opens on the choropleth: its value table is Markdown
-        ("parcels", {GRID, ARROW}),  # the parcel list is a grid whose rows select a parcel
+        ("parcels", set()),  # the parcel list and the near-here list are Markdown tables
+        # the grid comes where it is used: the comparison of two parcels is one
+        ("parcels?cmp=site-sihaopu-rd,site-ucas-south", {GRID, ARROW}),
         ("areas", {GRID, ARROW, PLOTLY}),  # the area page is its charts and their tables
     ],
 )
