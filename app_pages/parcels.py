@@ -67,10 +67,12 @@ for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
 
 col_map, col_table = st.columns([3, 2], gap="medium")
-with col_table:
-    render_listing(shown, shown_xy, len(parcels), selected, names)
+# the map first: the browser starts fetching the map frame's code as soon as its element
+# arrives, while the rest of the page is still being run
 with col_map:
     out = render_parcel_map(layers, shown, shown_xy, selected)
+with col_table:
+    render_listing(shown, shown_xy, len(parcels), selected, names)
 
 if selected in known["parcel_ids"]:
     row = parcels[parcels["id"] == selected].iloc[0]
