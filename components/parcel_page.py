@@ -342,7 +342,11 @@ def render_nearby(
             point = (lng, lat)
         else:
             st.caption(t("parcels.click_anywhere"))
-    radius_km = st.slider(t("parcels.radius"), 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])
+    # a number box, not a slider: the slider's browser code brings date and number formatting
+    # libraries (moment, numbro: ~120 KB) that nothing else on the page's first visit needs
+    radius_km = st.number_input(
+        t("parcels.radius"), min_value=0.5, max_value=30.0, value=5.0, step=0.5, format="%.1f", key=K["near_radius"]
+    )
     if point is None:
         return
     candidates = near_candidates(parcels, parcel_xy, point[0], point[1], radius_km * 1000)

@@ -49,10 +49,14 @@ def _first_visit(page, url: str) -> dict[str, int]:
     return {urlparse(u).path: sizes.get(rid, 0) for rid, u in urls.items()}
 
 
+def _names(paths) -> set[str]:
+    """The chunk names among ``paths`` (Streamlit's ``/static/js/<name>.<hash>.js``)."""
+    return {m.group(1) for p in paths if (m := re.search(r"/static/js/([^/.]+)\.[^/]+\.js$", p))}
+
+
 def _chunks(paths) -> set[str]:
-    """The heavy chunks among ``paths`` (Streamlit's ``/static/js/<name>.<hash>.js``)."""
-    names = {m.group(1) for p in paths if (m := re.search(r"/static/js/([^/.]+)\.[^/]+\.js$", p))}
-    return names & set(HEAVY)
+    """The heavy chunks among ``paths``."""
+    return _names(paths) & set(HEAVY)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +80,10 @@ def test_the_overview_stays_within_its_byte_budget(page, app_server) -> None:
     total = sum(got.values())
     biggest = sorted(got.items(), key=lambda kv: -kv[1])[:8]
     assert total <= OVERVIEW_BUDGET, f"{total:,} bytes decoded; the largest: {biggest}"
+
+
+def test_the_parcel_page_fetches_no_slider_code(page, app_server) -> None:
+    # the near-here radius is a number box: a slider brings moment and numbro (~120 KB)
+    got = _names(_first_visit(page, f"{app_server.url}/parcels"))
+    assert not {"Slider", "moment", "numbro"} & got, sorted(got)
+    assert "NumberInput" in got  # the chunk names are still what this test expects
