@@ -61,7 +61,8 @@ def _bundle_url(links: tuple[str, ...], folder: Path, folder_url: str) -> str | 
     except (OSError, ValueError) as err:
         _log.warning("map scripts not joined (%s); the frame loads them one by one", err)
         return None
-    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + ".js"
+    # named for what it holds (a page's scripts show Leaflet comes from the app) and its content
+    name = f"leaflet-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]}.js"
     path = folder / name
     if not path.exists():
         try:
