@@ -10,7 +10,6 @@ from components import cached, parcel_sheet, state
 from components.i18n import keep_in_url, lang, t
 from components.parcel_page import (
     apply_map_clicks,
-    picked_row,
     render_brochures,
     render_card,
     render_compare,
@@ -60,7 +59,6 @@ apply_map_clicks(known["parcel_ids"])
 query = render_filters(options, known["districts"])
 shown = filter_parcels(parcels, query)
 shown_xy = subset_anchors(parcel_xy, parcels.index, shown.index)
-picked_row(shown, shown_xy)
 selected = st.session_state.get(K["selected"])
 
 st.title(t("parcels.title"))
@@ -69,10 +67,12 @@ for notice in st.session_state.get(K["notices"], []):
     st.warning(notice)
 
 col_map, col_table = st.columns([3, 2], gap="medium")
-with col_table:
-    render_listing(shown, len(parcels), selected, names)
+# the map first: the browser starts fetching the map frame's code as soon as its element
+# arrives, while the rest of the page is still being run
 with col_map:
     out = render_parcel_map(layers, shown, shown_xy, selected)
+with col_table:
+    render_listing(shown, shown_xy, len(parcels), selected, names)
 
 if selected in known["parcel_ids"]:
     row = parcels[parcels["id"] == selected].iloc[0]

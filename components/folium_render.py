@@ -29,7 +29,7 @@ import folium
 import streamlit as st
 import streamlit_folium as stf
 
-from components import map_delivery
+from components import map_delivery, script_bundle
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,8 @@ def show(
     url, call = map_delivery.static_base_script(parts.script)
     quiet = map_delivery.quiet_first_view_url()
     args["js_links"] = [*args["js_links"], *(u for u in (quiet, url) if u)]
+    # Leaflet and its plugins in one request instead of one after the other (script_bundle)
+    args["js_links"] = script_bundle.bundled(args["js_links"])
     css_url, args["header"] = map_delivery.static_header(parts.header)
     if css_url:
         args["css_links"] = [*args["css_links"], css_url]

@@ -40,7 +40,14 @@ from geodata.domain.parcels import (
     within_radius,
 )
 from geodata.domain.parcels.labels import parcel_label
-from geodata.domain.parcels.tables import listing_table, nearby_table, policy_table, radius_table
+from geodata.domain.parcels.tables import (
+    listing_table,
+    marked,
+    nearby_table,
+    page_rows,
+    policy_table,
+    radius_table,
+)
 from geodata.domain.sources import cite_all
 from geodata.export.tables import PARCEL_FILES
 from geodata.geo.selection import new_click
@@ -48,11 +55,13 @@ from geodata.geo.viewport import bounds_from_map, capped_choices, near_candidate
 from geodata.model.extent import HANGZHOU_EXTENT
 from geodata.model.schema import NOT_PUBLISHED_ZH, PARCEL_STATUS_ZH
 from geodata.text.formats import indicator_name, term
-from geodata.text.markdown import md_escape
+from geodata.text.markdown import md_escape, md_table
 
 K = state.PARCELS
 ANY = "不限"  # the "any sector" choice (a value, shown translated)
-LIST_LIMIT = 1000  # rows in the list and choices in the pickers: 100,000 options made every rerun megabytes
+LIST_LIMIT = 1000  # choices in the pickers: 100,000 options made every rerun megabytes
+LIST_ROWS = 10  # rows of the parcel list on one page
+NEAR_ROWS = 20  # the nearest parcels listed by the near-here search
 PLAN_SUBJECT = "2026年产业用地出让计划"  # the figures table's rows for the plan as a whole
 # the near-here modes: the value stays the same in both languages (a language switch keeps it)
 NEAR_MODES = {"地标": "landmark", "坐标": "coords", "地图上点击的位置": "click"}
@@ -171,38 +180,61 @@ def render_plan_caption(indicators: pd.DataFrame) -> None:
         )
 
 
-def render_listing(shown: gpd.GeoDataFrame, total: int, selected: str | None, names: Mapping[str, str]) -> None:
-    """The list of filtered parcels (first LIST_LIMIT rows); a picked row selects that parcel."""
+def render_listing(
+    shown: gpd.GeoDataFrame,
+    shown_xy: np.ndarray,
+    total: int,
+    selected: str | None,
+    names: Mapping[str, str],
+) -> None:
+    """The filtered parcels, LIST_ROWS at a time, as a Markdown table with their key figures,
+    and a picker that opens one of the listed parcels (selects it and flies the map to it).
+
+    Not ``st.dataframe``: its grid (glide-data-grid with Arrow, 1.7 MB of browser code) was a
+    third of the page's first download and held back the map's frame, which the browser
+    fetched behind it; a Markdown table and a select box use code every page already has.
+    Paged, so 100,000 parcels send one page of rows, never the whole list."""
+    code = lang()
     st.markdown(t("parcels.count", shown=len(shown), total=total))
-    listed = shown.iloc[:LIST_LIMIT]
-    if len(shown) > LIST_LIMIT:
-        st.caption(t("scale.notice.table", shown=f"{LIST_LIMIT:,}", total=f"{len(shown):,}"))
-    table = listing_table(listed, names, lang())
-    listed_ids = listed["id"].to_numpy()
-    # styling every row costs time: only when the selected parcel is in the list
-    styled = (
-        table.style.apply(
-            lambda r: ["background-color: #fdebd0" if listed_ids[r.name] == selected else "" for _ in r],
-            axis=1,
+    page = 1
+    *_, pages = page_rows(len(shown), 1, LIST_ROWS)
+    if pages > 1:
+        # the filters may have left fewer pages than the one shown before: show the last
+        if st.session_state.get(K["list_page"], 1) > pages:
+            st.session_state[K["list_page"]] = pages
+        page = st.number_input(
+            t("parcels.list_page", pages=f"{pages:,}"), min_value=1, max_value=pages, step=1, key=K["list_page"]
         )
-        if selected in set(listed_ids)
-        else table
-    )
-    st.dataframe(
-        styled, hide_index=True, on_select="rerun", selection_mode="single-row", key=K["table"], width="stretch"
+    start, stop, _ = page_rows(len(shown), int(page), LIST_ROWS)
+    listed = shown.iloc[start:stop]
+    ids = [str(i) for i in listed["id"]]
+    row = ids.index(selected) if selected in ids else None
+    table = marked(listing_table(listed, names, code), row)
+    st.markdown(md_table(list(table.columns), table.itertuples(index=False)))
+    # the picker shows the selected parcel, however it was chosen (map click, link, picker)
+    st.session_state[K["pick"]] = selected if row is not None else None
+    centres = {
+        i: (round(float(y), 6), round(float(x), 6)) for i, (x, y) in zip(ids, shown_xy[start:stop], strict=True)
+    }
+    st.selectbox(
+        t("parcels.list_open"),
+        ids,
+        index=None,
+        format_func=lambda i: names.get(i, i),
+        placeholder=t("parcels.list_open_placeholder"),
+        key=K["pick"],
+        on_change=_open_picked,
+        args=(centres,),
     )
 
 
-def picked_row(shown: gpd.GeoDataFrame, shown_xy: np.ndarray) -> None:
-    """A row picked in the list (in session state before this rerun) selects that parcel and flies
-    the map to it; acted on once, like a map click."""
-    table_state = st.session_state.get(K["table"])
-    rows = list(table_state["selection"]["rows"]) if table_state else []
-    if rows and rows != st.session_state.get(K["seen_rows"]) and rows[0] < len(shown):
-        st.session_state[K["selected"]] = shown.iloc[rows[0]]["id"]
-        st.session_state[K["center"]] = (round(shown_xy[rows[0]][1], 6), round(shown_xy[rows[0]][0], 6))
+def _open_picked(centres: Mapping[str, tuple[float, float]]) -> None:
+    """The parcel picked in the list becomes the selected one, and the map flies to it."""
+    picked = st.session_state.get(K["pick"])
+    if picked in centres:
+        st.session_state[K["selected"]] = picked
+        st.session_state[K["center"]] = centres[picked]
         st.session_state[K["zoom"]] = 14
-    st.session_state[K["seen_rows"]] = rows
 
 
 def render_card(
@@ -310,13 +342,21 @@ def render_nearby(
             point = (lng, lat)
         else:
             st.caption(t("parcels.click_anywhere"))
-    radius_km = st.slider(t("parcels.radius"), 0.5, 30.0, 5.0, 0.5, key=K["near_radius"])
+    # a number box, not a slider: the slider's browser code brings date and number formatting
+    # libraries (moment, numbro: ~120 KB) that nothing else on the page's first visit needs
+    radius_km = st.number_input(
+        t("parcels.radius"), min_value=0.5, max_value=30.0, value=5.0, step=0.5, format="%.1f", key=K["near_radius"]
+    )
     if point is None:
         return
     candidates = near_candidates(parcels, parcel_xy, point[0], point[1], radius_km * 1000)
     hits = within_radius(point[0], point[1], candidates, radius_km * 1000)
     if len(hits):
-        st.dataframe(radius_table(hits, names, lang()), hide_index=True, width="stretch")
+        # nearest first; a Markdown table (no grid code to fetch), as long as a glance needs
+        table = radius_table(hits.iloc[:NEAR_ROWS], names, lang())
+        st.markdown(md_table(list(table.columns), table.itertuples(index=False)))
+        if len(hits) > NEAR_ROWS:
+            st.caption(t("parcels.near_more", shown=NEAR_ROWS, total=f"{len(hits):,}", km=f"{radius_km:g}"))
     else:
         st.info(t("parcels.none_within", km=f"{radius_km:g}"))
 

@@ -45,7 +45,7 @@ PARCELS = {
     for name in (
         "init", "notices", "districts", "platforms", "land_uses", "area_min", "area_max", "unknown_area",
         "quarters", "statuses", "industries", "text", "selected", "compare", "sector", "center", "zoom",
-        "seen_center", "seen_zoom", "seen_rows", "map", "last_click", "table", "near_mode", "near_landmark",
+        "seen_center", "seen_zoom", "list_page", "pick", "map", "last_click", "near_mode", "near_landmark",
         "near_lon", "near_lat", "near_radius", "dl_csv", "dl_xlsx", "dl_geojson",
     )
 }  # fmt: skip

@@ -12,6 +12,7 @@ With no editor configured the app is read-only and the data page says how to ena
 
 from __future__ import annotations
 
+import functools
 import getpass
 import sys
 import threading
@@ -23,8 +24,15 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 EDITORS_ENV = "ATLAS_EDITORS"
 _HASHER = PasswordHasher()
-# Verified when the name is unknown, so an unknown name costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the name is unknown, so an unknown name costs as long as a wrong password.
+
+    Made at the first sign-in, not at import: an argon2 hash costs ~0.15 s of CPU, and every
+    page imports this module (the navigation asks who is signed in) before its first map."""
+    return _HASHER.hash("not a password of anyone")
 
 
 def parse_editors(env_value: str | None, secrets: Mapping[str, object] | None) -> dict[str, str]:
@@ -57,7 +65,7 @@ def verify(editors: Mapping[str, str], name: str, password: str) -> bool:
     """Whether ``password`` is ``name``'s; unknown names take as long as known ones."""
     hashed = editors.get(name)
     try:
-        _HASHER.verify(hashed or _DUMMY_HASH, password)
+        _HASHER.verify(hashed or _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
     return hashed is not None

@@ -167,8 +167,9 @@ def _run_every_page(labels: dict[str, dict[str, str]]) -> None:
             at.switch_page(f"app_pages/{page}").run()
             _check_page(at, f"{page} ({lang})")
             if page == "parcels.py":
-                # every imported parcel is listed under a name (its code where it has none)
-                listed = set(at.dataframe[0].value.iloc[:, 0].astype(str))
+                # every imported parcel is listed under a name (its code where it has none):
+                # the list's picker offers the listed parcels by the names the table shows
+                listed = set(at.selectbox(key=state.PARCELS["pick"]).options)
                 missing = [labels[lang][i] for i in ids if labels[lang][i] not in listed]
                 assert not missing, f"parcels ({lang}): not listed: {missing}"
                 assert at.session_state[state.PARCELS["selected"]] == ids[0]

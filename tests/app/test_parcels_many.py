@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from bench.synth import write_pack
 from components import cached
 from components.state import PARCELS as K
+from tests.app.tables import parcel_list
 
 N = 1500
 LIMIT = 1000
@@ -53,3 +54,23 @@ def test_a_parcel_beyond_the_first_thousand_opened_by_link_is_offered_and_presel
     name = cached.shared_layers()["parcels"].set_index("id").loc[last, "name_zh"]
     assert brochure.options[0] == name  # offered (AppTest lists options by their shown name)
     assert len(brochure.options) == LIMIT + 1
+
+
+def test_the_list_shows_one_page_and_pages_through_every_parcel(open_page, many) -> None:
+    parcels = cached.shared_layers()["parcels"]
+    at = open_page("parcels.py", timeout=120)
+    pages = at.number_input(key=K["list_page"])
+    assert pages.max == -(-N // 10)  # every parcel is reachable, 10 a page, not only the first 1,000
+    assert [r["地块"] for r in parcel_list(at)] == list(parcels["name_zh"].iloc[:10])
+    assert len(at.selectbox(key=K["pick"]).options) == 10
+    pages.set_value(pages.max).run()
+    last = parcels.iloc[-(N % 10 or 10) :]
+    assert [r["地块"] for r in parcel_list(at)] == list(last["name_zh"])
+    # opening a parcel on the last page selects it and flies the map there
+    at.selectbox(key=K["pick"]).set_value(last["id"].iloc[-1]).run()
+    assert at.session_state[K["selected"]] == last["id"].iloc[-1]
+    assert at.session_state[K["zoom"]] == 14
+    # a filter that leaves one page shows it (the page box goes; its number is not kept beyond the end)
+    at.text_input(key=K["text"]).set_value(str(last["name_zh"].iloc[-1])).run()
+    assert not at.exception
+    assert len(parcel_list(at)) >= 1

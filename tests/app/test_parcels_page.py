@@ -7,12 +7,13 @@ from streamlit.testing.v1 import AppTest
 
 from components.state import PARCELS as K
 from geodata.domain.sources import cite
+from tests.app.tables import parcel_list
 
 PAGE = "app_pages/parcels.py"
 
 
 def _rows(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["地块"])
+    return [row["地块"].removeprefix("▶ ") for row in parcel_list(at)]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def parcels(layers):
 def test_all_five_named_sites_are_listed(open_page, parcels) -> None:
     at = open_page(PAGE)
     assert sorted(_rows(at)) == sorted(parcels["name_zh"])
-    assert set(at.dataframe[0].value["面积"]) == {"待公布"}
+    assert {row["面积"] for row in parcel_list(at)} == {"待公布"}
 
 
 @pytest.mark.parametrize(
@@ -150,3 +151,22 @@ def test_coming_back_from_another_page_keeps_the_page_working(open_page) -> None
     assert not at.exception
     assert not [e for e in at.error if "参考编号" in e.value]
     assert len(_rows(at)) == 5
+
+
+def test_the_list_is_a_light_table_and_its_picker_opens_a_parcel(open_page, parcels) -> None:
+    # no st.dataframe at first sight: its browser code (1.7 MB) is fetched only where a grid is drawn
+    at = open_page(PAGE)
+    assert not at.dataframe
+    site = parcels.iloc[3]
+    at.selectbox(key=K["pick"]).set_value(site["id"]).run()
+    assert not at.exception
+    assert at.session_state[K["selected"]] == site["id"]
+    assert at.session_state[K["zoom"]] == 14
+    assert any(site["name_zh"] in m.value for m in at.markdown)  # its card
+    assert f"▶ {site['name_zh']}" in [row["地块"] for row in parcel_list(at)]
+    assert at.query_params["sel"] == site["id"]
+
+
+def test_the_picker_follows_a_parcel_selected_elsewhere(open_page, parcels) -> None:
+    at = open_page(PAGE, query={"sel": parcels.iloc[1]["id"]})
+    assert at.selectbox(key=K["pick"]).value == parcels.iloc[1]["id"]

@@ -49,10 +49,14 @@ def _first_visit(page, url: str) -> dict[str, int]:
     return {urlparse(u).path: sizes.get(rid, 0) for rid, u in urls.items()}
 
 
+def _names(paths) -> set[str]:
+    """The chunk names among ``paths`` (Streamlit's ``/static/js/<name>.<hash>.js``)."""
+    return {m.group(1) for p in paths if (m := re.search(r"/static/js/([^/.]+)\.[^/]+\.js$", p))}
+
+
 def _chunks(paths) -> set[str]:
-    """The heavy chunks among ``paths`` (Streamlit's ``/static/js/<name>.<hash>.js``)."""
-    names = {m.group(1) for p in paths if (m := re.search(r"/static/js/([^/.]+)\.[^/]+\.js$", p))}
-    return names & set(HEAVY)
+    """The heavy chunks among ``paths``."""
+    return _names(paths) & set(HEAVY)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +64,9 @@ def _chunks(paths) -> set[str]:
     [
         ("", set()),  # overview: map, cards, export panel; no table, no chart
         ("thematic", set()),  # opens on the choropleth: its value table is Markdown
-        ("parcels", {GRID, ARROW}),  # the parcel list is a grid whose rows select a parcel
+        ("parcels", set()),  # the parcel list and the near-here list are Markdown tables
+        # the grid comes where it is used: the comparison of two parcels is one
+        ("parcels?cmp=site-sihaopu-rd,site-ucas-south", {GRID, ARROW}),
         ("areas", {GRID, ARROW, PLOTLY}),  # the area page is its charts and their tables
     ],
 )
@@ -74,3 +80,10 @@ def test_the_overview_stays_within_its_byte_budget(page, app_server) -> None:
     total = sum(got.values())
     biggest = sorted(got.items(), key=lambda kv: -kv[1])[:8]
     assert total <= OVERVIEW_BUDGET, f"{total:,} bytes decoded; the largest: {biggest}"
+
+
+def test_the_parcel_page_fetches_no_slider_code(page, app_server) -> None:
+    # the near-here radius is a number box: a slider brings moment and numbro (~120 KB)
+    got = _names(_first_visit(page, f"{app_server.url}/parcels"))
+    assert not {"Slider", "moment", "numbro"} & got, sorted(got)
+    assert "NumberInput" in got  # the chunk names are still what this test expects

@@ -1,5 +1,5 @@
-"""The parcel explorer in a real browser: filters and map agree, clicks open cards, rows zoom
-the map, a shared link reopens the view, and hostile names stay text."""
+"""The parcel explorer in a real browser: filters and map agree, clicks open cards, a parcel
+picked from the list zooms the map, a shared link reopens the view, and hostile names stay text."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_filter_keeps_map_and_table_in_step(page, app_server) -> None:
     assert page.watch.outside == []
 
 
-def test_map_click_opens_card_and_row_zooms_map(page, app_server) -> None:
+def test_map_click_opens_card_and_list_pick_zooms_map(page, app_server) -> None:
     page.goto(app_server.url + "/parcels", wait_until="domcontentloaded")
     _, content = _ready(page)
     content.evaluate(
@@ -63,13 +63,12 @@ def test_map_click_opens_card_and_row_zooms_map(page, app_server) -> None:
     page.get_by_role("heading", name="四号浦路东西两侧地块").wait_for(timeout=20_000)
     page.wait_for_url("**sel=site-sihaopu-rd**")
 
-    # a row of the table: the map flies to that parcel
+    # a parcel picked from the list: the map flies to that parcel
     content.evaluate("() => window.map.setView([30.25, 120.1], 10, {animate: false})")
-    grid = page.get_by_test_id("stDataFrame").first
-    grid.wait_for()
-    gbox = grid.bounding_box()
-    # the row selector column sits at the left edge; row 1 is below the header (35 px rows)
-    page.mouse.click(gbox["x"] + 12, gbox["y"] + 35 + 17)
+    first = pack_reader.read_pack_layer("parcels").iloc[0]
+    picker = page.locator(".st-key-parcels_pick")
+    picker.get_by_role("combobox").click()
+    page.get_by_role("option", name=first["name_zh"], exact=True).click()
     wait_for_app(page)
     until(
         page,
@@ -77,8 +76,7 @@ def test_map_click_opens_card_and_row_zooms_map(page, app_server) -> None:
         arg=MAP_FRAME,
         timeout=20_000,
     )
-    first = pack_reader.read_pack_layer("parcels").iloc[0]
-    page.get_by_role("heading", name=first["name_zh"]).wait_for()  # the row's card replaced the clicked one
+    page.get_by_role("heading", name=first["name_zh"]).wait_for()  # the picked parcel's card replaced the clicked one
     page.wait_for_url(f"**sel={first['id']}**")
     page.screenshot(path=str(ARTIFACTS / "parcels-selected.png"))
 

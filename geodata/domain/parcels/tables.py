@@ -90,3 +90,38 @@ def radius_table(hits: pd.DataFrame, names: Mapping[str, str], lang: str) -> pd.
             translate("parcels.col.distance", lang): [f"{d / 1000:,.2f} km" for d in hits["distance_m"]],
         }
     )
+
+
+def page_rows(count: int, page: int, per_page: int) -> tuple[int, int, int]:
+    """``(start, stop, pages)``: the rows of ``page`` (1-based) when ``count`` rows are shown
+    ``per_page`` at a time. A page beyond the last (the filters left fewer rows) is the last
+    one; there is always one page, empty when there are no rows.
+
+    Examples
+    --------
+    >>> page_rows(25, 1, 10), page_rows(25, 3, 10), page_rows(25, 9, 10)
+    ((0, 10, 3), (20, 25, 3), (20, 25, 3))
+    >>> page_rows(0, 1, 10), page_rows(5, 0, 10)
+    ((0, 0, 1), (0, 5, 1))
+    """
+    pages = max(1, -(-count // per_page))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    return start, min(start + per_page, count), pages
+
+
+def marked(table: pd.DataFrame, row: int | None, mark: str = "▶ ") -> pd.DataFrame:
+    """``table`` with ``mark`` before the first cell of ``row`` (the selected parcel's row in a
+    list that cannot be coloured, such as a Markdown table); unchanged when ``row`` is None.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"地块": ["a", "b"], "区县": ["x", "y"]})
+    >>> marked(t, 1)["地块"].tolist(), t["地块"].tolist()
+    (['a', '▶ b'], ['a', 'b'])
+    """
+    if row is None:
+        return table
+    out = table.copy()
+    out.iloc[row, 0] = f"{mark}{out.iloc[row, 0]}"
+    return out
