@@ -28,7 +28,7 @@ def test_the_frame_loads_one_file_for_leaflet_and_its_plugins(monkeypatch, layer
     links = _sent(monkeypatch, parts)["js_links"]
     # before: every vendored script was a link of its own, loaded one after the other
     assert not any(u.startswith(script_bundle.VENDOR_URL) for u in links), links
-    assert len(links) == 2  # the joined libraries, then the base map's script
+    assert len(links) == 3  # the joined libraries, the opening-view guard, the base map's script
     assert links[0].rsplit("/", 1)[1].startswith("leaflet-")
     served = local_asset_path(links[0]).read_text(encoding="utf-8")
     texts = [local_asset_path(u).read_text(encoding="utf-8") for u in vendored]
