@@ -498,12 +498,15 @@ def main(argv: list[str] | None = None) -> dict:
         out["results"] = [r for r in out["results"] if (r["size"], r["app"]) not in done] + results
         if meetings:
             out["meeting"] = meetings
+            out["meeting_runs"] = args.runs
         order = {s: i for i, s in enumerate(["shipped", "20", *SIZES[1:]])}
         out["results"].sort(key=lambda r: (order.get(r["size"], 99), r["app"] != "atlas"))
         out.setdefault("merged", []).append(
             {
                 "when": datetime.now(UTC).isoformat(timespec="seconds"),
                 "sizes": args.sizes,
+                "runs": args.runs,
+                "meeting": bool(meetings),
                 "load_at_end": load(),
             }
         )
@@ -646,14 +649,16 @@ def markdown(out: dict) -> str:
     for m in out.get("merged", []):
         lines += [
             "",
-            f"Sizes {m['sizes']} re-measured and merged in at {m['when']} (load at end {m['load_at_end']}).",
+            f"Sizes {m['sizes']} re-measured ({m.get('runs', out['args']['runs'])} runs"
+            + (", with the meeting" if m.get("meeting") else "")
+            + f") and merged in at {m['when']} (load at end {m['load_at_end']}).",
         ]
     if any(r.get("concurrent", {}).get("measured_apart") for r in rows):
         lines += [
             "",
             "Concurrent sessions measured apart (`--sessions-only`), on a fresh server warmed by one session.",
         ]
-    lines += meeting_markdown(out.get("meeting") or [], out["args"]["runs"])
+    lines += meeting_markdown(out.get("meeting") or [], out.get("meeting_runs", out["args"]["runs"]))
     errors = [f"- {r['app']} at {r['size']}: {r['error']}" for r in rows if r.get("error")]
     errors += [f"- {r['app']} meeting: {r['error']}" for r in out.get("meeting") or [] if r.get("error")]
     if errors:
